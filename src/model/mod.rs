@@ -1,0 +1,9 @@
+//! Pure logic: account data, the wizard's steps and rules, the closing
+//! rules. No egui, no IO, no clock: time is passed in.
+
+pub mod account;
+pub mod closing;
+pub mod handoff;
+pub mod money;
+pub mod review;
+pub mod wizard;

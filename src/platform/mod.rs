@@ -1,0 +1,80 @@
+//! Platform sources behind one trait. Each maps its data into the model's
+//! types; large collections stream as iterators so an export never holds a
+//! whole account in memory.
+
+pub mod demo;
+
+use crate::model::account::{
+    AccountSummary, Contract, Dispute, Feedback, JobPost, MessageRoom, Offer, PlatformId, Profile,
+    Proposal, SectionCounts, TeamMember, Transaction,
+};
+use crate::model::review::{ClosureOutcome, PendingWork, Resolution};
+use chrono::{DateTime, Utc};
+
+/// A lazily fetched collection: records arrive one at a time, and a failure
+/// part-way is an item of the stream rather than a lost collection.
+pub type RecordStream<'a, T> = Box<dyn Iterator<Item = Result<T, PlatformError>> + 'a>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlatformError {
+    #[error("there is no account \"{0}\" on this platform; choose one of the listed accounts")]
+    UnknownAccount(String),
+    #[error("this account is closed, so the platform no longer answers for it")]
+    AccountClosed,
+    #[error("the platform refused: {0}")]
+    Refused(String),
+    #[error("{0} is not something this platform source can do; do it on the platform's website")]
+    Unsupported(&'static str),
+    #[error("the platform's data could not be read: {0}")]
+    Malformed(String),
+}
+
+/// One platform source. All methods take the platform's account id.
+pub trait Platform: Send + Sync {
+    fn id(&self) -> PlatformId;
+
+    /// The accounts the user can choose from.
+    fn accounts(&self) -> Result<Vec<AccountSummary>, PlatformError>;
+
+    /// Everything that decides whether the account can close, fetched fresh.
+    fn pending_work(&self, account: &str) -> Result<PendingWork, PlatformError>;
+
+    fn profile(&self, account: &str) -> Result<Profile, PlatformError>;
+    fn counts(&self, account: &str) -> Result<SectionCounts, PlatformError>;
+    fn contracts(&self, account: &str) -> Result<RecordStream<'_, Contract>, PlatformError>;
+    fn proposals(&self, account: &str) -> Result<RecordStream<'_, Proposal>, PlatformError>;
+    fn offers(&self, account: &str) -> Result<RecordStream<'_, Offer>, PlatformError>;
+    fn job_posts(&self, account: &str) -> Result<RecordStream<'_, JobPost>, PlatformError>;
+    fn team(&self, account: &str) -> Result<RecordStream<'_, TeamMember>, PlatformError>;
+    fn transactions(&self, account: &str) -> Result<RecordStream<'_, Transaction>, PlatformError>;
+    fn feedback(&self, account: &str) -> Result<RecordStream<'_, Feedback>, PlatformError>;
+    fn disputes(&self, account: &str) -> Result<RecordStream<'_, Dispute>, PlatformError>;
+    fn rooms(&self, account: &str) -> Result<RecordStream<'_, MessageRoom>, PlatformError>;
+
+    /// Whether `resolve` and `close_account` act on the platform itself.
+    /// Real platforms offer no API for most of it: the user does it on the
+    /// website and Offboard re-checks.
+    fn can_act(&self) -> bool {
+        false
+    }
+
+    /// Carry out one resolution (end a contract, withdraw the balance…).
+    fn resolve(
+        &mut self,
+        _account: &str,
+        _resolution: &Resolution,
+        _now: DateTime<Utc>,
+    ) -> Result<(), PlatformError> {
+        Err(PlatformError::Unsupported("resolving items from Offboard"))
+    }
+
+    /// Close the account. Refused while any blocker remains, as the platform's
+    /// own close button is.
+    fn close_account(
+        &mut self,
+        _account: &str,
+        _now: DateTime<Utc>,
+    ) -> Result<ClosureOutcome, PlatformError> {
+        Err(PlatformError::Unsupported("closing the account from Offboard"))
+    }
+}
