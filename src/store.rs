@@ -91,6 +91,25 @@ impl Store {
         Loaded::Damaged { problem, moved_to }
     }
 
+    /// Read the saved progress without touching the file, for headless
+    /// commands that only look.
+    pub fn load_readonly(&self) -> Loaded {
+        match fs::read(self.path()) {
+            Ok(bytes) => match parse(&bytes) {
+                Ok(state) => Loaded::Resumed(state),
+                Err(problem) => Loaded::Damaged {
+                    problem,
+                    moved_to: None,
+                },
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Loaded::Fresh,
+            Err(e) => Loaded::Damaged {
+                problem: format!("it could not be read ({e})"),
+                moved_to: None,
+            },
+        }
+    }
+
     /// Write the progress atomically: a crash leaves the old or the new file,
     /// never half of one.
     pub fn save(&self, state: &SavedState) -> Result<(), StoreError> {

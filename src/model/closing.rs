@@ -109,3 +109,176 @@ pub fn erasure_letter(receipt: &Receipt) -> String {
         reference = receipt.reference,
     )
 }
+
+/// Before closing: whether and how the account can come back.
+pub fn reactivation_summary(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::Freelancer => {
+            "A freelancer account can be reactivated by logging in within 5 years; after that \
+             it is gone."
+        }
+        AccountKind::Client => "A client account can only be reopened through support.",
+        AccountKind::Agency => {
+            "A closed agency can only be reopened through support; your own freelancer account \
+             stays open."
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::account::AccountSummary;
+    use chrono::{DateTime, TimeZone, Utc};
+    use std::path::PathBuf;
+
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, s)
+            .single()
+            .expect("a valid UTC time")
+    }
+
+    fn account(kind: AccountKind) -> AccountSummary {
+        AccountSummary {
+            id: "freelancer".into(),
+            kind,
+            username: "maya".into(),
+            display_name: "Maya Okafor".into(),
+            email: "maya@example.com".into(),
+            member_since: at(2019, 3, 4, 9, 0, 0),
+        }
+    }
+
+    fn receipt(kind: AccountKind) -> Receipt {
+        Receipt {
+            closed_at: at(2026, 11, 23, 10, 0, 5),
+            platform: PlatformId::Demo,
+            account: account(kind),
+            reason: "I'm moving to another platform".into(),
+            feedback: "  Fees went up.\nSupport was slow.  ".into(),
+            reference: "DEMO-CLOSE-7F3A".into(),
+            reactivate_until: Some(at(2031, 11, 23, 10, 0, 5)),
+            export_manifest_sha256: Some("9f86d081884c7d659a2feaa0c55ad015".into()),
+            receipt_path: Some(PathBuf::from("/tmp/receipt.txt")),
+        }
+    }
+
+    #[test]
+    fn receipt_text_names_everything() {
+        let text = receipt_text(&receipt(AccountKind::Freelancer));
+        assert_eq!(
+            text,
+            "Offboard closing receipt\n\
+             ========================\n\
+             Closed:        2026-11-23 10:00:05 UTC\n\
+             Platform:      Demo platform\n\
+             Account:       Maya Okafor (maya, Freelancer)\n\
+             Reference:     DEMO-CLOSE-7F3A\n\
+             Reason:        I'm moving to another platform\n\
+             Feedback:      Fees went up.\n               Support was slow.\n\
+             Export:        manifest.json SHA-256 9f86d081884c7d659a2feaa0c55ad015\n\
+             Reactivation:  log in before 23 November 2031 and follow the reactivation link \
+             sent by email (valid 4 hours).\n"
+        );
+    }
+
+    #[test]
+    fn receipt_text_without_feedback_or_export() {
+        let mut r = receipt(AccountKind::Client);
+        r.feedback = " \n ".into();
+        r.export_manifest_sha256 = None;
+        r.reactivate_until = None;
+        let text = receipt_text(&r);
+        assert!(
+            text.contains("Account:       Maya Okafor (maya, Client company owner)\n"),
+            "{text}"
+        );
+        assert!(text.contains("Feedback:      (none)\n"), "{text}");
+        assert!(
+            text.contains("Export:        not exported with Offboard\n"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "Reactivation:  accounts with a client side can only be reopened by contacting \
+                 support.\n"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn reactivation_text_with_a_deadline_gives_the_date() {
+        let mut r = receipt(AccountKind::Agency);
+        r.reactivate_until = Some(at(2026, 12, 7, 23, 0, 0));
+        assert_eq!(
+            reactivation_text(&r),
+            "log in before 7 December 2026 and follow the reactivation link sent by email \
+             (valid 4 hours)."
+        );
+    }
+
+    #[test]
+    fn reactivation_text_without_a_deadline_depends_on_the_kind() {
+        let text = |kind| {
+            let mut r = receipt(kind);
+            r.reactivate_until = None;
+            reactivation_text(&r)
+        };
+        assert_eq!(
+            text(AccountKind::Freelancer),
+            "contact support to ask whether it can be reopened."
+        );
+        assert_eq!(
+            text(AccountKind::Client),
+            "accounts with a client side can only be reopened by contacting support."
+        );
+        assert_eq!(
+            text(AccountKind::Agency),
+            "a closed agency can only be reopened by contacting support; your own freelancer \
+             account stays open."
+        );
+    }
+
+    #[test]
+    fn erasure_letter_is_addressed_and_identifies_the_account() {
+        let letter = erasure_letter(&receipt(AccountKind::Freelancer));
+        assert!(
+            letter.starts_with(
+                "To: privacy@demo-platform.example\n\
+                 Subject: Request for erasure of personal data (GDPR Article 17)\n\n\
+                 Dear Data Protection Officer,\n\n\
+                 I closed my account on 23 November 2026 and ask you to erase"
+            ),
+            "{letter}"
+        );
+        for line in [
+            "Account name: Maya Okafor\n",
+            "Username: maya\n",
+            "Email address: maya@example.com\n",
+            "Closing reference: DEMO-CLOSE-7F3A\n",
+            "(Article 18)",
+            "Article 12(3) requires.",
+        ] {
+            assert!(letter.contains(line), "missing {line:?} in {letter}");
+        }
+        assert!(
+            letter.ends_with("Yours faithfully,\nMaya Okafor\n"),
+            "{letter}"
+        );
+        // The letter is about the user, not their feedback or reason.
+        assert!(!letter.contains("Fees went up"), "{letter}");
+    }
+
+    #[test]
+    fn privacy_contact_and_retention_for_the_demo() {
+        assert_eq!(
+            privacy_contact(PlatformId::Demo),
+            "privacy@demo-platform.example"
+        );
+        let notice = retention_notice(PlatformId::Demo);
+        assert_eq!(notice.len(), 5);
+        assert!(notice[0].contains("7 years"), "{}", notice[0]);
+        assert!(notice[4].contains("one month"), "{}", notice[4]);
+    }
+}

@@ -47,23 +47,29 @@ pub fn farewell_draft(contact: &ClientContact, account: &AccountSummary) -> Stri
              keep working together, you can reach us at {email}.\n\nAll the best,\n{sender}",
             email = account.email,
         ),
-        AccountKind::Freelancer | AccountKind::Agency => format!(
-            "Hi {greeting},\n\nThank you for the {n} I have worked on with you{company}. I am \
-             closing my account on this platform, so messages here will stop working soon.\n\n\
-             If you would like to keep in touch or work together again, you can reach me at \
-             {email}.\n\nAll the best,\n{sender}",
-            n = if contact.contracts == 1 {
-                "project".to_string()
+        AccountKind::Freelancer | AccountKind::Agency => {
+            let projects = if contact.contracts == 1 {
+                "the project".to_string()
             } else {
-                format!("{} projects", contact.contracts)
-            },
-            company = contact
+                format!("the {} projects", contact.contracts)
+            };
+            let company = contact
                 .company
                 .as_deref()
                 .map(|c| format!(" at {c}"))
-                .unwrap_or_default(),
-            email = account.email,
-        ),
+                .unwrap_or_default();
+            let mut thanks = format!("Thank you for {projects} I have worked on with you{company}");
+            // "Co." already ends the sentence.
+            if !thanks.ends_with('.') {
+                thanks.push('.');
+            }
+            format!(
+                "Hi {greeting},\n\n{thanks} I am closing my account on this platform, so \
+                 messages here will stop working soon.\n\nIf you would like to keep in touch or \
+                 work together again, you can reach me at {email}.\n\nAll the best,\n{sender}",
+                email = account.email,
+            )
+        }
     }
 }
 
@@ -121,6 +127,12 @@ mod tests {
         let text = farewell_draft(&contacts[0], &account);
         assert!(text.starts_with("Hi Ana,"));
         assert!(text.contains("maya@example.com"));
-        assert!(text.contains("the project I have worked on with you at Ana Lima Co"));
+        assert!(text.contains("the project I have worked on with you at Ana Lima Co."));
+        assert!(!text.contains(".."));
+        let mut dotted = contacts[0].clone();
+        dotted.company = Some("Harbor & Pine Coffee Co.".into());
+        dotted.contracts = 3;
+        let text = farewell_draft(&dotted, &account);
+        assert!(text.contains("the 3 projects I have worked on with you at Harbor & Pine Coffee Co. I am"), "{text}");
     }
 }

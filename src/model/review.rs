@@ -615,3 +615,830 @@ pub enum ChangeKind {
     Resolved { resolution: Resolution },
     Closed { outcome: ClosureOutcome },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::account::{
+        DisputeStatus, JobPostStatus, Milestone, MilestoneStatus, OfferStatus, ProposalStatus,
+        TransactionKind,
+    };
+    use chrono::Weekday;
+
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, s)
+            .single()
+            .expect("a valid UTC time")
+    }
+
+    /// Monday 23 November 2026, 10:00 UTC.
+    fn now() -> DateTime<Utc> {
+        at(2026, 11, 23, 10, 0, 0)
+    }
+
+    fn dollars(d: i64) -> Money {
+        Money::from_dollars(d)
+    }
+
+    fn summary(kind: AccountKind) -> AccountSummary {
+        let (id, username, name) = match kind {
+            AccountKind::Freelancer => ("freelancer", "maya", "Maya Okafor"),
+            AccountKind::Client => ("client", "northwind", "Northwind Ltd"),
+            AccountKind::Agency => ("agency", "pixelworks", "Pixelworks Studio"),
+        };
+        AccountSummary {
+            id: id.into(),
+            kind,
+            username: username.into(),
+            display_name: name.into(),
+            email: format!("{username}@example.com"),
+            member_since: at(2019, 3, 4, 9, 0, 0),
+        }
+    }
+
+    fn empty_work(kind: AccountKind) -> PendingWork {
+        PendingWork {
+            account: summary(kind),
+            closed: false,
+            open_contracts: Vec::new(),
+            open_proposals: Vec::new(),
+            pending_offers: Vec::new(),
+            open_job_posts: Vec::new(),
+            team: Vec::new(),
+            open_disputes: Vec::new(),
+            unsettled: Vec::new(),
+            balances: Balances::default(),
+        }
+    }
+
+    fn contract(id: &str, kind: ContractKind, status: ContractStatus) -> Contract {
+        Contract {
+            id: id.into(),
+            title: format!("Contract {id}"),
+            counterparty: "Ana Lima".into(),
+            counterparty_company: Some("Lima Co".into()),
+            kind,
+            status,
+            started: at(2025, 2, 10, 0, 0, 0),
+            ended: None,
+            hourly_rate: (kind == ContractKind::Hourly).then(|| dollars(60)),
+            weekly_limit_hours: None,
+            total_billed: dollars(4_800),
+            hours_billed: None,
+            milestones: Vec::new(),
+            assignee: None,
+        }
+    }
+
+    fn milestone(title: &str, amount: Money, status: MilestoneStatus) -> Milestone {
+        Milestone {
+            title: title.into(),
+            amount,
+            status,
+            due: None,
+        }
+    }
+
+    fn proposal(id: &str) -> Proposal {
+        Proposal {
+            id: id.into(),
+            job_title: format!("Job {id}"),
+            client: "Ben Ode".into(),
+            submitted: at(2026, 11, 2, 8, 0, 0),
+            status: ProposalStatus::Submitted,
+            bid: dollars(900),
+            bid_kind: ContractKind::FixedPrice,
+            connects_spent: 16,
+            cover_letter: "Hello".into(),
+        }
+    }
+
+    fn offer(id: &str) -> Offer {
+        Offer {
+            id: id.into(),
+            title: format!("Offer {id}"),
+            counterparty: "Chen Wu".into(),
+            sent: at(2026, 11, 20, 12, 0, 0),
+            status: OfferStatus::Pending,
+            kind: ContractKind::Hourly,
+            amount: dollars(45),
+        }
+    }
+
+    fn job_post(id: &str) -> JobPost {
+        JobPost {
+            id: id.into(),
+            title: format!("Job post {id}"),
+            posted: at(2026, 11, 1, 8, 0, 0),
+            status: JobPostStatus::Open,
+            kind: ContractKind::FixedPrice,
+            budget: dollars(2_000),
+            proposals_received: 7,
+        }
+    }
+
+    fn member(id: &str) -> TeamMember {
+        TeamMember {
+            id: id.into(),
+            name: "Dana Kim".into(),
+            email: "dana@example.com".into(),
+            role: "Admin".into(),
+            joined: at(2024, 5, 1, 0, 0, 0),
+        }
+    }
+
+    fn dispute(id: &str) -> Dispute {
+        Dispute {
+            id: id.into(),
+            contract_id: "c-fixed".into(),
+            title: format!("Dispute {id}"),
+            opened: at(2026, 11, 10, 0, 0, 0),
+            amount: dollars(250),
+            status: DisputeStatus::Open,
+        }
+    }
+
+    fn tx(
+        id: &str,
+        amount: Money,
+        status: PaymentStatus,
+        available_on: Option<DateTime<Utc>>,
+    ) -> Transaction {
+        Transaction {
+            id: id.into(),
+            date: at(2026, 11, 16, 0, 0, 0),
+            kind: TransactionKind::Hourly,
+            description: format!("Transaction {id}"),
+            counterparty: None,
+            contract_id: None,
+            amount,
+            balance_after: Money::ZERO,
+            status,
+            available_on,
+        }
+    }
+
+    /// (id, kind, severity, resolution) of every item, in order.
+    fn shape(a: &Assessment) -> Vec<(String, ItemKind, Severity, Option<Resolution>)> {
+        a.items
+            .iter()
+            .map(|i| (i.id.clone(), i.kind, i.severity, i.resolution.clone()))
+            .collect()
+    }
+
+    fn item<'a>(a: &'a Assessment, id: &str) -> &'a ReviewItem {
+        match a.items.iter().find(|i| i.id == id) {
+            Some(item) => item,
+            None => panic!("no item {id} in {:?}", shape(a)),
+        }
+    }
+
+    fn data_loss(with_clients: bool) -> Vec<(String, ItemKind, Severity, Option<Resolution>)> {
+        let mut ids = vec!["data:messages", "data:history"];
+        if with_clients {
+            ids.push("data:clients");
+        }
+        ids.into_iter()
+            .map(|id| (id.to_string(), ItemKind::DataLoss, Severity::Advisory, None))
+            .collect()
+    }
+
+    #[test]
+    fn now_is_a_monday() {
+        assert_eq!(now().weekday(), Weekday::Mon);
+    }
+
+    #[test]
+    fn billing_week_end_of_a_monday_is_the_sunday_after() {
+        assert_eq!(billing_week_end(now()), at(2026, 11, 29, 23, 59, 59));
+        assert_eq!(
+            billing_week_end(at(2026, 11, 23, 0, 0, 0)),
+            at(2026, 11, 29, 23, 59, 59)
+        );
+        assert_eq!(
+            billing_week_end(at(2026, 11, 29, 23, 59, 59)).weekday(),
+            Weekday::Sun
+        );
+    }
+
+    #[test]
+    fn billing_week_end_of_a_sunday_is_that_sunday() {
+        assert_eq!(
+            billing_week_end(at(2026, 11, 29, 8, 30, 0)),
+            at(2026, 11, 29, 23, 59, 59)
+        );
+        assert_eq!(
+            billing_week_end(at(2026, 11, 29, 23, 59, 59)),
+            at(2026, 11, 29, 23, 59, 59)
+        );
+        // One second later a new week starts.
+        assert_eq!(
+            billing_week_end(at(2026, 11, 30, 0, 0, 0)),
+            at(2026, 12, 6, 23, 59, 59)
+        );
+        // Across a year end.
+        assert_eq!(
+            billing_week_end(at(2026, 12, 30, 12, 0, 0)),
+            at(2027, 1, 3, 23, 59, 59)
+        );
+    }
+
+    #[test]
+    fn hourly_work_is_available_the_wednesday_ten_days_after_its_week() {
+        // Week Mon 23 Nov – Sun 29 Nov; 10 days after Sunday is Wednesday 9 Dec.
+        let expected = at(2026, 12, 9, 0, 0, 0);
+        assert_eq!(expected.weekday(), Weekday::Wed);
+        assert_eq!(hourly_available_on(now()), expected);
+        assert_eq!(hourly_available_on(at(2026, 11, 23, 0, 0, 0)), expected);
+        assert_eq!(hourly_available_on(at(2026, 11, 29, 23, 59, 59)), expected);
+        assert_eq!(
+            hourly_available_on(at(2026, 11, 30, 0, 0, 0)),
+            at(2026, 12, 16, 0, 0, 0)
+        );
+        assert_eq!(
+            hourly_available_on(now()).date_naive() - billing_week_end(now()).date_naive(),
+            Duration::days(10)
+        );
+    }
+
+    #[test]
+    fn manual_payment_is_available_five_days_after_processing() {
+        assert_eq!(
+            manual_payment_available_on(now()),
+            at(2026, 11, 28, 10, 0, 0)
+        );
+        assert_eq!(
+            manual_payment_available_on(at(2026, 12, 29, 23, 0, 0)),
+            at(2027, 1, 3, 23, 0, 0)
+        );
+    }
+
+    #[test]
+    fn balances_sum_transactions_by_status_and_escrow_from_contracts() {
+        let transactions = [
+            tx("t1", dollars(1_000), PaymentStatus::Available, None),
+            tx("t2", dollars(-250), PaymentStatus::Available, None),
+            tx(
+                "t3",
+                dollars(300),
+                PaymentStatus::InReview,
+                Some(at(2026, 12, 2, 0, 0, 0)),
+            ),
+            tx(
+                "t4",
+                dollars(120),
+                PaymentStatus::InReview,
+                Some(at(2026, 12, 9, 0, 0, 0)),
+            ),
+            tx(
+                "t5",
+                dollars(150),
+                PaymentStatus::Pending,
+                Some(at(2026, 11, 27, 0, 0, 0)),
+            ),
+            tx("t6", dollars(-420), PaymentStatus::Unpaid, None),
+        ];
+        let mut fixed = contract("c-fixed", ContractKind::FixedPrice, ContractStatus::Active);
+        fixed.milestones = vec![
+            milestone("Design", dollars(500), MilestoneStatus::InEscrow),
+            milestone("Build", dollars(800), MilestoneStatus::Paid),
+            milestone("Launch", dollars(250), MilestoneStatus::InEscrow),
+            milestone("Later", dollars(999), MilestoneStatus::Pending),
+        ];
+        let mut other = contract("c-other", ContractKind::FixedPrice, ContractStatus::Paused);
+        other.milestones = vec![milestone("Only", dollars(40), MilestoneStatus::InEscrow)];
+
+        let b = Balances::from_transactions(&transactions, &[fixed, other]);
+        assert_eq!(
+            b,
+            Balances {
+                available: dollars(750),
+                in_review: dollars(420),
+                pending: dollars(150),
+                escrow: dollars(790),
+                owed: dollars(420),
+            }
+        );
+    }
+
+    #[test]
+    fn negative_available_balance_becomes_owed() {
+        let transactions = [
+            tx("t1", dollars(100), PaymentStatus::Available, None),
+            tx(
+                "t2",
+                Money::from_cents(-18_050),
+                PaymentStatus::Available,
+                None,
+            ),
+            tx("t3", dollars(-20), PaymentStatus::Unpaid, None),
+        ];
+        let b = Balances::from_transactions(&transactions, &[]);
+        assert_eq!(b.available, Money::ZERO);
+        assert_eq!(b.owed, Money::from_cents(10_050));
+        assert_eq!(b.in_review, Money::ZERO);
+        assert_eq!(b.pending, Money::ZERO);
+        assert_eq!(b.escrow, Money::ZERO);
+    }
+
+    #[test]
+    fn no_transactions_means_zero_balances() {
+        let b = Balances::from_transactions(&[], &[]);
+        assert_eq!(b, Balances::default());
+    }
+
+    #[test]
+    fn freelancer_items_severity_and_resolution() {
+        let mut work = empty_work(AccountKind::Freelancer);
+        let hourly = contract("c-hourly", ContractKind::Hourly, ContractStatus::Active);
+        let mut fixed = contract("c-fixed", ContractKind::FixedPrice, ContractStatus::Paused);
+        fixed.milestones = vec![
+            milestone("Design", dollars(500), MilestoneStatus::InEscrow),
+            milestone("Build", dollars(200), MilestoneStatus::Paid),
+            milestone("Launch", dollars(250), MilestoneStatus::InEscrow),
+        ];
+        work.open_contracts = vec![hourly, fixed];
+        work.open_proposals = vec![proposal("p-1")];
+        work.pending_offers = vec![offer("o-1")];
+        work.open_disputes = vec![dispute("d-1")];
+        work.unsettled = vec![
+            tx(
+                "t-rev",
+                dollars(300),
+                PaymentStatus::InReview,
+                Some(at(2026, 12, 2, 0, 0, 0)),
+            ),
+            tx(
+                "t-pend",
+                dollars(150),
+                PaymentStatus::Pending,
+                Some(at(2026, 11, 27, 0, 0, 0)),
+            ),
+        ];
+        work.balances = Balances {
+            available: dollars(1_000),
+            in_review: dollars(300),
+            pending: dollars(150),
+            escrow: dollars(750),
+            owed: Money::ZERO,
+        };
+
+        let a = assess(&work, now());
+        let mut expected = vec![
+            (
+                "contract:c-hourly".to_string(),
+                ItemKind::ActiveContract,
+                Severity::Blocker,
+                Some(Resolution::EndContract {
+                    contract_id: "c-hourly".into(),
+                }),
+            ),
+            (
+                "contract:c-fixed".to_string(),
+                ItemKind::PausedContract,
+                Severity::Blocker,
+                Some(Resolution::EndContract {
+                    contract_id: "c-fixed".into(),
+                }),
+            ),
+            (
+                "escrow:c-fixed".to_string(),
+                ItemKind::EscrowMilestone,
+                Severity::Blocker,
+                Some(Resolution::ReleaseEscrow {
+                    contract_id: "c-fixed".into(),
+                }),
+            ),
+            (
+                "proposal:p-1".to_string(),
+                ItemKind::OpenProposal,
+                Severity::Blocker,
+                Some(Resolution::WithdrawProposal {
+                    proposal_id: "p-1".into(),
+                }),
+            ),
+            (
+                "offer:o-1".to_string(),
+                ItemKind::PendingOffer,
+                Severity::Blocker,
+                Some(Resolution::AnswerOffer {
+                    offer_id: "o-1".into(),
+                }),
+            ),
+            (
+                "dispute:d-1".to_string(),
+                ItemKind::OpenDispute,
+                Severity::Blocker,
+                Some(Resolution::SettleDispute {
+                    dispute_id: "d-1".into(),
+                }),
+            ),
+            (
+                "money:in-review".to_string(),
+                ItemKind::EarningsInReview,
+                Severity::Blocker,
+                Some(Resolution::WaitForRelease),
+            ),
+            (
+                "money:pending".to_string(),
+                ItemKind::PendingEarnings,
+                Severity::Blocker,
+                Some(Resolution::WaitForRelease),
+            ),
+            (
+                "money:available".to_string(),
+                ItemKind::AvailableBalance,
+                Severity::Blocker,
+                Some(Resolution::WithdrawBalance),
+            ),
+        ];
+        expected.extend(data_loss(true));
+        assert_eq!(shape(&a), expected);
+        assert_eq!(a.blocker_count(), 9);
+        assert_eq!(a.advisories().count(), 3);
+        assert_eq!(a.account, summary(AccountKind::Freelancer));
+        assert_eq!(a.checked_at, now());
+        assert_eq!(a.balances, work.balances);
+        assert!(!a.already_closed);
+
+        let c = item(&a, "contract:c-hourly");
+        assert_eq!(c.title, "Active hourly contract: Contract c-hourly");
+        assert_eq!(
+            c.how_to_resolve,
+            "Tell the client, then end the contract on My Jobs › All Contracts and leave feedback."
+        );
+        assert!(
+            c.why.contains("hours of the current week are still billed"),
+            "{}",
+            c.why
+        );
+        assert_eq!(
+            item(&a, "contract:c-fixed").title,
+            "Paused fixed-price contract: Contract c-fixed"
+        );
+
+        let escrow = item(&a, "escrow:c-fixed");
+        assert_eq!(escrow.amount, Some(dollars(750)));
+        assert_eq!(escrow.title, "$750.00 in escrow on \"Contract c-fixed\"");
+
+        let o = item(&a, "offer:o-1");
+        assert_eq!(o.title, "Offer waiting for your answer: Offer o-1");
+        assert_eq!(
+            o.how_to_resolve,
+            "Decline the offer from Chen Wu on Find Work › My Proposals › Offers."
+        );
+        assert_eq!(
+            item(&a, "proposal:p-1").how_to_resolve,
+            "Withdraw it on Find Work › My Proposals."
+        );
+        assert_eq!(item(&a, "proposal:p-1").amount, Some(dollars(900)));
+
+        let review = item(&a, "money:in-review");
+        assert_eq!(review.amount, Some(dollars(300)));
+        assert_eq!(review.clears_on, Some(at(2026, 12, 2, 0, 0, 0)));
+        assert_eq!(
+            review.how_to_resolve,
+            "Wait until 2 Dec 2026, then withdraw on Reports › Overview and Settings › Get Paid."
+        );
+        let pending = item(&a, "money:pending");
+        assert_eq!(pending.amount, Some(dollars(150)));
+        assert_eq!(pending.clears_on, Some(at(2026, 11, 27, 0, 0, 0)));
+        let available = item(&a, "money:available");
+        assert_eq!(available.amount, Some(dollars(1_000)));
+        assert_eq!(available.clears_on, None);
+        assert_eq!(available.title, "$1,000.00 available to withdraw");
+
+        // The hourly contract's week is the latest release of them all.
+        assert_eq!(a.earliest_close, at(2026, 12, 9, 0, 0, 0));
+    }
+
+    #[test]
+    fn client_items_severity_and_resolution() {
+        let mut work = empty_work(AccountKind::Client);
+        work.open_contracts = vec![contract(
+            "c-9",
+            ContractKind::FixedPrice,
+            ContractStatus::Active,
+        )];
+        work.pending_offers = vec![offer("o-2")];
+        work.open_job_posts = vec![job_post("j-1")];
+        work.team = vec![member("m-1")];
+        work.unsettled = vec![tx("inv-1", dollars(-420), PaymentStatus::Unpaid, None)];
+        work.balances = Balances {
+            owed: dollars(420),
+            ..Balances::default()
+        };
+
+        let a = assess(&work, now());
+        let mut expected = vec![
+            (
+                "contract:c-9".to_string(),
+                ItemKind::ActiveContract,
+                Severity::Blocker,
+                Some(Resolution::EndContract {
+                    contract_id: "c-9".into(),
+                }),
+            ),
+            (
+                "offer:o-2".to_string(),
+                ItemKind::PendingOffer,
+                Severity::Blocker,
+                Some(Resolution::AnswerOffer {
+                    offer_id: "o-2".into(),
+                }),
+            ),
+            (
+                "job-post:j-1".to_string(),
+                ItemKind::OpenJobPost,
+                Severity::Blocker,
+                Some(Resolution::CloseJobPost {
+                    job_post_id: "j-1".into(),
+                }),
+            ),
+            (
+                "member:m-1".to_string(),
+                ItemKind::TeamMember,
+                Severity::Blocker,
+                Some(Resolution::RemoveTeamMember {
+                    member_id: "m-1".into(),
+                }),
+            ),
+            (
+                "money:owed".to_string(),
+                ItemKind::NegativeBalance,
+                Severity::Blocker,
+                Some(Resolution::PayBalance),
+            ),
+        ];
+        // A client has no clients to hand off.
+        expected.extend(data_loss(false));
+        assert_eq!(shape(&a), expected);
+        assert_eq!(a.blocker_count(), 5);
+
+        assert_eq!(
+            item(&a, "contract:c-9").how_to_resolve,
+            "Tell the freelancer, then end the contract on Hires › Contracts and leave feedback."
+        );
+        let o = item(&a, "offer:o-2");
+        assert_eq!(o.title, "Offer sent, not answered: Offer o-2");
+        assert_eq!(
+            o.how_to_resolve,
+            "Withdraw the offer to Chen Wu on Hires › Offers."
+        );
+        assert_eq!(
+            item(&a, "job-post:j-1").how_to_resolve,
+            "Close the job post on Jobs › My Jobs › Close job."
+        );
+        assert_eq!(
+            item(&a, "member:m-1").title,
+            "Team member: Dana Kim (Admin)"
+        );
+        let owed = item(&a, "money:owed");
+        assert_eq!(owed.amount, Some(dollars(420)));
+        assert_eq!(owed.title, "$420.00 owed to the platform");
+        assert_eq!(
+            owed.why,
+            "Unpaid invoices must be paid before a client account can close."
+        );
+        assert_eq!(
+            owed.how_to_resolve,
+            "Pay the balance on Settings › Billing & Payments."
+        );
+        // Nothing here waits for money to be released.
+        assert_eq!(a.earliest_close, now());
+    }
+
+    #[test]
+    fn agency_items_severity_and_resolution() {
+        let mut work = empty_work(AccountKind::Agency);
+        let mut c = contract("c-a", ContractKind::Hourly, ContractStatus::Active);
+        c.assignee = Some("Dana Kim".into());
+        work.open_contracts = vec![c];
+        work.open_proposals = vec![proposal("p-a")];
+        work.team = vec![member("m-a")];
+        work.balances = Balances {
+            owed: dollars(35),
+            ..Balances::default()
+        };
+
+        let a = assess(&work, now());
+        let mut expected = vec![
+            (
+                "contract:c-a".to_string(),
+                ItemKind::ActiveContract,
+                Severity::Blocker,
+                Some(Resolution::EndContract {
+                    contract_id: "c-a".into(),
+                }),
+            ),
+            (
+                "proposal:p-a".to_string(),
+                ItemKind::OpenProposal,
+                Severity::Blocker,
+                Some(Resolution::WithdrawProposal {
+                    proposal_id: "p-a".into(),
+                }),
+            ),
+            (
+                "member:m-a".to_string(),
+                ItemKind::TeamMember,
+                Severity::Blocker,
+                Some(Resolution::RemoveTeamMember {
+                    member_id: "m-a".into(),
+                }),
+            ),
+            (
+                "money:owed".to_string(),
+                ItemKind::NegativeBalance,
+                Severity::Blocker,
+                Some(Resolution::PayBalance),
+            ),
+        ];
+        expected.extend(data_loss(true));
+        assert_eq!(shape(&a), expected);
+
+        assert_eq!(
+            item(&a, "contract:c-a").how_to_resolve,
+            "Tell the client, then end the contract on Agency Dashboard › Contracts and leave feedback."
+        );
+        assert_eq!(
+            item(&a, "proposal:p-a").how_to_resolve,
+            "Withdraw it on Find Work › My Proposals (agency)."
+        );
+        assert_eq!(
+            item(&a, "member:m-a").how_to_resolve,
+            "Remove Dana Kim on Agency Profile › Members; tell them first, they lose access."
+        );
+        let owed = item(&a, "money:owed");
+        assert_eq!(
+            owed.why,
+            "A negative balance (refunds or fees) must be paid back before closing."
+        );
+        assert_eq!(
+            owed.how_to_resolve,
+            "Pay the balance on Reports › Agency Financials › Get Paid."
+        );
+        assert_eq!(a.earliest_close, at(2026, 12, 9, 0, 0, 0));
+    }
+
+    #[test]
+    fn nothing_pending_closes_now_with_only_advisories() {
+        let a = assess(&empty_work(AccountKind::Freelancer), now());
+        assert_eq!(shape(&a), data_loss(true));
+        assert_eq!(a.blocker_count(), 0);
+        assert_eq!(a.earliest_close, now());
+    }
+
+    #[test]
+    fn already_closed_is_reported() {
+        let mut work = empty_work(AccountKind::Client);
+        work.closed = true;
+        assert!(assess(&work, now()).already_closed);
+    }
+
+    #[test]
+    fn earliest_close_for_active_hourly_contract_is_wednesday_ten_days_after_this_week() {
+        let mut work = empty_work(AccountKind::Freelancer);
+        work.open_contracts = vec![contract(
+            "c-1",
+            ContractKind::Hourly,
+            ContractStatus::Active,
+        )];
+        let a = assess(&work, now());
+        assert_eq!(a.earliest_close, at(2026, 12, 9, 0, 0, 0));
+        assert_eq!(a.earliest_close.weekday(), Weekday::Wed);
+        // On the Sunday the week is the same, so is the date.
+        let sunday = at(2026, 11, 29, 22, 0, 0);
+        assert_eq!(
+            assess(&work, sunday).earliest_close,
+            at(2026, 12, 9, 0, 0, 0)
+        );
+        // The next Monday starts a new week: a week later.
+        let monday = at(2026, 11, 30, 9, 0, 0);
+        assert_eq!(
+            assess(&work, monday).earliest_close,
+            at(2026, 12, 16, 0, 0, 0)
+        );
+    }
+
+    #[test]
+    fn fixed_price_contract_without_escrow_does_not_delay_closing() {
+        let mut work = empty_work(AccountKind::Freelancer);
+        work.open_contracts = vec![contract(
+            "c-1",
+            ContractKind::FixedPrice,
+            ContractStatus::Active,
+        )];
+        let a = assess(&work, now());
+        assert_eq!(a.earliest_close, now());
+        assert_eq!(a.blocker_count(), 1);
+    }
+
+    #[test]
+    fn escrow_delays_closing_by_the_manual_payment_hold() {
+        let mut work = empty_work(AccountKind::Freelancer);
+        let mut c = contract("c-1", ContractKind::FixedPrice, ContractStatus::Active);
+        c.milestones = vec![milestone("M1", dollars(400), MilestoneStatus::InEscrow)];
+        work.open_contracts = vec![c];
+        let a = assess(&work, now());
+        assert_eq!(a.earliest_close, at(2026, 11, 28, 10, 0, 0));
+        assert_eq!(a.blocker_count(), 2);
+    }
+
+    #[test]
+    fn earliest_close_for_pending_money_is_its_available_on() {
+        let mut work = empty_work(AccountKind::Freelancer);
+        work.unsettled = vec![
+            tx(
+                "t1",
+                dollars(100),
+                PaymentStatus::Pending,
+                Some(at(2026, 11, 26, 15, 0, 0)),
+            ),
+            tx(
+                "t2",
+                dollars(50),
+                PaymentStatus::Pending,
+                Some(at(2026, 11, 30, 15, 0, 0)),
+            ),
+        ];
+        work.balances.pending = dollars(150);
+        let a = assess(&work, now());
+        assert_eq!(a.earliest_close, at(2026, 11, 30, 15, 0, 0));
+        let pending = item(&a, "money:pending");
+        assert_eq!(pending.clears_on, Some(at(2026, 11, 30, 15, 0, 0)));
+        assert_eq!(pending.title, "$150.00 of payments pending");
+        assert!(pending.why.contains("Mon 30 Nov 2026"), "{}", pending.why);
+    }
+
+    #[test]
+    fn pending_money_without_a_date_waits_five_days() {
+        let mut work = empty_work(AccountKind::Freelancer);
+        work.unsettled = vec![tx("t1", dollars(100), PaymentStatus::Pending, None)];
+        work.balances.pending = dollars(100);
+        let a = assess(&work, now());
+        assert_eq!(a.earliest_close, at(2026, 11, 28, 10, 0, 0));
+        assert_eq!(
+            item(&a, "money:pending").clears_on,
+            Some(at(2026, 11, 28, 10, 0, 0))
+        );
+    }
+
+    #[test]
+    fn money_in_review_without_a_date_waits_for_the_hourly_cycle() {
+        let mut work = empty_work(AccountKind::Freelancer);
+        work.balances.in_review = dollars(80);
+        let a = assess(&work, now());
+        assert_eq!(a.earliest_close, at(2026, 12, 9, 0, 0, 0));
+        assert_eq!(
+            item(&a, "money:in-review").clears_on,
+            Some(at(2026, 12, 9, 0, 0, 0))
+        );
+    }
+
+    #[test]
+    fn money_released_in_the_past_does_not_move_earliest_close_back() {
+        let mut work = empty_work(AccountKind::Freelancer);
+        work.unsettled = vec![tx(
+            "t1",
+            dollars(10),
+            PaymentStatus::Pending,
+            Some(at(2026, 11, 20, 0, 0, 0)),
+        )];
+        work.balances.pending = dollars(10);
+        assert_eq!(assess(&work, now()).earliest_close, now());
+    }
+
+    #[test]
+    fn latest_release_wins_over_the_hourly_cycle() {
+        let mut work = empty_work(AccountKind::Freelancer);
+        work.open_contracts = vec![contract(
+            "c-1",
+            ContractKind::Hourly,
+            ContractStatus::Active,
+        )];
+        work.unsettled = vec![tx(
+            "t1",
+            dollars(70),
+            PaymentStatus::InReview,
+            Some(at(2026, 12, 10, 0, 0, 0)),
+        )];
+        work.balances.in_review = dollars(70);
+        assert_eq!(
+            assess(&work, now()).earliest_close,
+            at(2026, 12, 10, 0, 0, 0)
+        );
+    }
+
+    #[test]
+    fn zero_balances_raise_no_money_items() {
+        let mut work = empty_work(AccountKind::Freelancer);
+        work.balances.owed = dollars(-5);
+        let a = assess(&work, now());
+        assert!(
+            a.items.iter().all(|i| !i.id.starts_with("money:")),
+            "{:?}",
+            shape(&a)
+        );
+    }
+}
