@@ -1,0 +1,249 @@
+//! Export benchmark: a synthetic account of 1M transactions, 100k messages
+//! in 2k rooms and 10k contracts, exported to a temporary folder, next to a
+//! baseline measured in the same run (the same number of bytes written with
+//! plain buffered sequential writes, then fsynced like the export's files).
+//! Each export runs in its own child process so its peak RSS (VmHWM) is its
+//! own; the 10× smaller account runs too, for the RSS comparison.
+//!
+//! Run: `cargo bench --bench export` (set OFFBOARD_BENCH_DIR to choose the
+//! disk; the default is the system temp folder).
+
+use chrono::{TimeZone, Utc};
+use offboard::export::{ExportProgress, export_account};
+use offboard::platform::synthetic::{SyntheticPlatform, SyntheticSize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// What a child process measured.
+#[derive(Debug, Default)]
+struct Measured {
+    records: u64,
+    bytes: u64,
+    files: u64,
+    seconds: f64,
+    peak_rss_kb: u64,
+    folder: PathBuf,
+}
+
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The child: export one account and print what it measured.
+fn child(size_name: &str, out: &Path) -> BenchResult<()> {
+    let size = match size_name {
+        "full" => SyntheticSize::benchmark(),
+        "tenth" => SyntheticSize::benchmark().divided_by(10),
+        other => return Err(format!("unknown size {other}").into()),
+    };
+    let today = Utc
+        .with_ymd_and_hms(2026, 4, 14, 9, 0, 0)
+        .single()
+        .ok_or("bad date")?;
+    let platform = SyntheticPlatform::new(2026, size, today);
+    let mut sections: Vec<(String, Instant)> = Vec::new();
+    let mut on_progress = |p: &ExportProgress| {
+        if sections.last().is_none_or(|(name, _)| name != &p.section) {
+            sections.push((p.section.clone(), Instant::now()));
+        }
+    };
+    let started = Instant::now();
+    let summary = export_account(
+        &platform,
+        SyntheticPlatform::ACCOUNT,
+        out,
+        today,
+        &mut on_progress,
+        &AtomicBool::new(false),
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+    let ended = Instant::now();
+    let timings: Vec<String> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, (name, at))| {
+            let until = sections.get(i + 1).map_or(ended, |(_, next)| *next);
+            format!("{name}={:.2}", (until - *at).as_secs_f64())
+        })
+        .collect();
+    println!("SECTIONS {}", timings.join(" "));
+    println!(
+        "RESULT records={} bytes={} files={} seconds={seconds} rss_kb={} folder={}",
+        summary.records,
+        summary.bytes,
+        summary.files,
+        peak_rss_kb(),
+        summary.folder.display()
+    );
+    Ok(())
+}
+
+fn run_child(size_name: &str, out: &Path) -> BenchResult<(Measured, String)> {
+    let output = Command::new(std::env::current_exe()?)
+        .args(["--child", size_name])
+        .arg(out)
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() {
+        return Err(format!(
+            "the {size_name} export failed: {}{}",
+            stdout,
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("RESULT "))
+        .ok_or("the child printed no result")?;
+    let mut measured = Measured::default();
+    for field in line.trim_start_matches("RESULT ").split(' ') {
+        let (key, value) = field.split_once('=').ok_or("bad result")?;
+        match key {
+            "records" => measured.records = value.parse()?,
+            "bytes" => measured.bytes = value.parse()?,
+            "files" => measured.files = value.parse()?,
+            "seconds" => measured.seconds = value.parse()?,
+            "rss_kb" => measured.peak_rss_kb = value.parse()?,
+            "folder" => measured.folder = PathBuf::from(value),
+            _ => {}
+        }
+    }
+    let sections = stdout
+        .lines()
+        .find(|l| l.starts_with("SECTIONS "))
+        .unwrap_or_default()
+        .trim_start_matches("SECTIONS ")
+        .to_string();
+    Ok((measured, sections))
+}
+
+/// The baseline: `bytes` written with a buffered writer in 64 KiB pieces,
+/// then fsynced, into a new file beside the export.
+fn baseline(dir: &Path, bytes: u64) -> BenchResult<Duration> {
+    let piece: Vec<u8> = (0..64 * 1024)
+        .map(|i| b"offboard baseline\n"[i % 18])
+        .collect();
+    let path = dir.join("baseline.bin");
+    let started = Instant::now();
+    let file = std::fs::File::create(&path)?;
+    let mut writer = std::io::BufWriter::with_capacity(256 * 1024, file);
+    let mut left = bytes;
+    while left > 0 {
+        let n = left.min(piece.len() as u64) as usize;
+        writer.write_all(&piece[..n])?;
+        left -= n as u64;
+    }
+    let file = writer.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    let elapsed = started.elapsed();
+    drop(file);
+    std::fs::remove_file(&path)?;
+    Ok(elapsed)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let result = match args.iter().position(|a| a == "--child") {
+        Some(i) => match (args.get(i + 1), args.get(i + 2)) {
+            (Some(size), Some(out)) => child(size, Path::new(out)),
+            _ => Err("usage: --child full|tenth DIR".into()),
+        },
+        None => bench(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("export bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn bench() -> BenchResult<()> {
+    let root = match std::env::var_os("OFFBOARD_BENCH_DIR") {
+        Some(dir) => tempfile::tempdir_in(dir)?,
+        None => tempfile::tempdir()?,
+    };
+    let size = SyntheticSize::benchmark();
+    println!(
+        "export benchmark: {} transactions, {} messages in {} rooms, {} contracts (seed 2026), into {}",
+        size.transactions,
+        size.messages,
+        size.rooms,
+        size.contracts,
+        root.path().display()
+    );
+
+    let tenth_dir = root.path().join("tenth");
+    std::fs::create_dir(&tenth_dir)?;
+    let (tenth, _) = run_child("tenth", &tenth_dir)?;
+    std::fs::remove_dir_all(&tenth_dir)?;
+
+    let full_dir = root.path().join("full");
+    std::fs::create_dir(&full_dir)?;
+    let (full, sections) = run_child("full", &full_dir)?;
+    // The export's files stay while the baseline writes, so both write
+    // into a page cache in the same state.
+    let baseline_time = baseline(root.path(), full.bytes)?;
+    std::fs::remove_dir_all(&full_dir)?;
+
+    let mb = |bytes: u64| bytes as f64 / 1_000_000.0;
+    let export_mbps = mb(full.bytes) / full.seconds;
+    let baseline_mbps = mb(full.bytes) / baseline_time.as_secs_f64();
+    let throughput_ratio = export_mbps / baseline_mbps;
+    let rss_mb = full.peak_rss_kb as f64 / 1024.0;
+    let tenth_rss_mb = tenth.peak_rss_kb as f64 / 1024.0;
+    let rss_ratio = rss_mb / tenth_rss_mb;
+    println!("sections (seconds): {sections}");
+    println!(
+        "export:   {} records, {} files, {:.1} MB in {:.2} s = {:.0} records/s, {:.0} MB/s",
+        full.records,
+        full.files,
+        mb(full.bytes),
+        full.seconds,
+        full.records as f64 / full.seconds,
+        export_mbps
+    );
+    println!(
+        "baseline: {:.1} MB of plain buffered writes + fsync in {:.2} s = {:.0} MB/s",
+        mb(full.bytes),
+        baseline_time.as_secs_f64(),
+        baseline_mbps
+    );
+    println!(
+        "throughput: {:.0}% of baseline (target >= 50%): {}",
+        throughput_ratio * 100.0,
+        verdict(throughput_ratio >= 0.5)
+    );
+    println!(
+        "peak RSS: {rss_mb:.1} MB (target <= 100 MB): {}",
+        verdict(rss_mb <= 100.0)
+    );
+    println!(
+        "peak RSS of the 10x smaller account ({} records, {:.1} MB, {:.2} s): {tenth_rss_mb:.1} MB; ratio {rss_ratio:.2} (target <= 1.20): {}",
+        tenth.records,
+        mb(tenth.bytes),
+        tenth.seconds,
+        verdict(rss_ratio <= 1.2)
+    );
+    Ok(())
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "NOT met" }
+}

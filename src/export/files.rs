@@ -1,0 +1,631 @@
+//! Writing export files so that a kill at any moment never leaves a file
+//! that looks complete and is not: every file is written as `.name.partial`,
+//! hashed and counted while it is written (never re-read), flushed to disk
+//! and only then renamed to its real name.
+//!
+//! Large files are written through a pipeline: the export thread serialises
+//! records into big buffers and a writer thread hashes them and writes them
+//! out, so the two cores of a small machine share the work.
+
+use sha2::{Digest, Sha256};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::thread::JoinHandle;
+
+/// Size of the buffers handed to a writer thread.
+const PIPELINE_CHUNK: usize = 128 * 1024;
+/// Buffers queued per writer thread: bounds memory whatever the file size
+/// (at most depth + 2 buffers per file: queued, being written, filling).
+const PIPELINE_DEPTH: usize = 3;
+/// Buffer of small files written directly.
+const DIRECT_BUFFER: usize = 32 * 1024;
+
+/// The size and SHA-256 of a finished file, as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WrittenFile {
+    pub bytes: u64,
+    pub sha256: [u8; 32],
+}
+
+/// How much may still be written; unlimited unless a test simulates a full
+/// disk. Shared by every file of one export run.
+#[derive(Clone, Debug, Default)]
+pub struct DiskBudget {
+    remaining: Option<Arc<AtomicU64>>,
+}
+
+impl DiskBudget {
+    pub fn unlimited() -> Self {
+        Self::default()
+    }
+
+    /// A disk that fills up after `bytes` more bytes.
+    pub fn limited(bytes: u64) -> Self {
+        DiskBudget {
+            remaining: Some(Arc::new(AtomicU64::new(bytes))),
+        }
+    }
+
+    /// How many of `wanted` bytes fit; an error like a real full disk when
+    /// none do.
+    fn allow(&self, wanted: usize) -> io::Result<usize> {
+        let Some(remaining) = &self.remaining else {
+            return Ok(wanted);
+        };
+        let mut granted = 0;
+        let _ = remaining.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+            granted = left.min(wanted as u64);
+            Some(left - granted)
+        });
+        if granted == 0 && wanted > 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                "no space left on device",
+            ));
+        }
+        Ok(granted as usize)
+    }
+}
+
+/// A file that hashes and counts every byte on its way to the disk.
+struct HashingFile {
+    file: File,
+    hasher: Sha256,
+    bytes: u64,
+    budget: DiskBudget,
+}
+
+impl HashingFile {
+    fn finish(self) -> (File, WrittenFile) {
+        let sha256 = self.hasher.finalize().into();
+        (
+            self.file,
+            WrittenFile {
+                bytes: self.bytes,
+                sha256,
+            },
+        )
+    }
+}
+
+impl Write for HashingFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let allowed = self.budget.allow(buf.len())?;
+        let written = self.file.write(&buf[..allowed])?;
+        self.hasher.update(&buf[..written]);
+        self.bytes += written as u64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Whether a file is written on the calling thread or through a writer thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteMode {
+    /// Small files: a plain buffer, no thread.
+    Direct,
+    /// Large files: hashing and writing happen on a writer thread.
+    Pipelined,
+}
+
+/// When a finished file's data is forced to the disk.
+pub enum Durability<'a> {
+    /// fsync before the rename.
+    SyncNow,
+    /// Rename at once and let `Syncer` fsync it in the background; the
+    /// caller must finish the syncer before recording the file as done.
+    Deferred(&'a Syncer),
+}
+
+enum Sink {
+    Direct(BufWriter<HashingFile>),
+    Pipelined(Pipeline),
+}
+
+/// One export file being written under its temporary name.
+pub struct AtomicFile {
+    final_path: PathBuf,
+    temp_path: PathBuf,
+    sink: Option<Sink>,
+    /// Bytes accepted so far, for progress.
+    accepted: u64,
+}
+
+/// The temporary name of `final_path` while it is written.
+pub fn partial_path(final_path: &Path) -> PathBuf {
+    let name = final_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    final_path.with_file_name(format!(".{name}.partial"))
+}
+
+/// Whether a directory entry is one of Offboard's temporary files.
+pub fn is_partial_name(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(".partial")
+}
+
+impl AtomicFile {
+    pub fn create(final_path: &Path, mode: WriteMode, budget: &DiskBudget) -> io::Result<Self> {
+        let temp_path = partial_path(final_path);
+        let file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&temp_path)?;
+        let hashing = HashingFile {
+            file,
+            hasher: Sha256::new(),
+            bytes: 0,
+            budget: budget.clone(),
+        };
+        let sink = match mode {
+            WriteMode::Direct => Sink::Direct(BufWriter::with_capacity(DIRECT_BUFFER, hashing)),
+            WriteMode::Pipelined => Sink::Pipelined(Pipeline::start(hashing)?),
+        };
+        Ok(AtomicFile {
+            final_path: final_path.to_path_buf(),
+            temp_path,
+            sink: Some(sink),
+            accepted: 0,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.final_path
+    }
+
+    /// Bytes handed to this file so far (some may still be in flight).
+    pub fn accepted_bytes(&self) -> u64 {
+        self.accepted
+    }
+
+    /// Stops accepting data so a writer thread can flush and fsync while the
+    /// caller finishes other files; `commit` then waits for it.
+    pub fn close_input(&mut self) -> io::Result<()> {
+        if let Some(Sink::Pipelined(pipeline)) = &mut self.sink {
+            pipeline.close_input()?;
+        }
+        Ok(())
+    }
+
+    /// Flushes, makes the data durable (now or through the syncer), renames
+    /// the file to its real name and returns its size and hash.
+    pub fn commit(mut self, durability: Durability<'_>) -> io::Result<WrittenFile> {
+        let result = self.commit_inner(durability);
+        if result.is_err() {
+            let _ = fs::remove_file(&self.temp_path);
+        }
+        result
+    }
+
+    fn commit_inner(&mut self, durability: Durability<'_>) -> io::Result<WrittenFile> {
+        let (file, written) = match self.sink.take() {
+            Some(Sink::Direct(buffered)) => {
+                let hashing = buffered.into_inner().map_err(|e| e.into_error())?;
+                let (file, written) = hashing.finish();
+                if matches!(durability, Durability::SyncNow) {
+                    file.sync_all()?;
+                }
+                (Some(file), written)
+            }
+            Some(Sink::Pipelined(pipeline)) => {
+                // The writer thread has already fsynced the file.
+                let (_file, written) = pipeline.finish()?;
+                (None, written)
+            }
+            None => return Err(io::Error::other("the file was already committed")),
+        };
+        fs::rename(&self.temp_path, &self.final_path)?;
+        if let (Durability::Deferred(syncer), Some(file)) = (durability, file) {
+            syncer.sync_later(file, self.final_path.clone());
+        }
+        Ok(written)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = match &mut self.sink {
+            Some(Sink::Direct(buffered)) => buffered.write(buf)?,
+            Some(Sink::Pipelined(pipeline)) => pipeline.write(buf)?,
+            None => return Err(io::Error::other("the file was already committed")),
+        };
+        self.accepted += written as u64;
+        Ok(written)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.sink {
+            Some(Sink::Direct(buffered)) => buffered.write_all(buf)?,
+            Some(Sink::Pipelined(pipeline)) => pipeline.write_all(buf)?,
+            None => return Err(io::Error::other("the file was already committed")),
+        }
+        self.accepted += buf.len() as u64;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        // Data reaches the disk on commit; flushing early would only cost.
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Abandoned (error or cancel): stop the writer and remove the
+        // temporary file, which a resumed export would remove anyway.
+        if let Some(sink) = self.sink.take() {
+            if let Sink::Pipelined(pipeline) = sink {
+                pipeline.abandon();
+            }
+            let _ = fs::remove_file(&self.temp_path);
+        }
+    }
+}
+
+/// The export-thread side of a writer thread.
+struct Pipeline {
+    pending: Vec<u8>,
+    to_writer: Option<SyncSender<Vec<u8>>>,
+    recycled: Receiver<Vec<u8>>,
+    writer: Option<JoinHandle<io::Result<HashingFile>>>,
+    abandoned: Arc<AtomicBool>,
+    /// Set once the writer failed: every later write fails the same way.
+    failure: Option<(io::ErrorKind, String)>,
+}
+
+impl Pipeline {
+    fn start(file: HashingFile) -> io::Result<Self> {
+        let (to_writer, chunks) = mpsc::sync_channel::<Vec<u8>>(PIPELINE_DEPTH);
+        let (recycle, recycled) = mpsc::sync_channel::<Vec<u8>>(PIPELINE_DEPTH + 2);
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let abandoned_in_writer = Arc::clone(&abandoned);
+        let writer = std::thread::Builder::new()
+            .name("export-writer".to_string())
+            .spawn(move || write_chunks(file, chunks, recycle, &abandoned_in_writer))?;
+        Ok(Pipeline {
+            pending: Vec::with_capacity(PIPELINE_CHUNK + DIRECT_BUFFER),
+            to_writer: Some(to_writer),
+            recycled,
+            writer: Some(writer),
+            abandoned,
+            failure: None,
+        })
+    }
+
+    fn failed(&self) -> Option<io::Error> {
+        self.failure
+            .as_ref()
+            .map(|(kind, message)| io::Error::new(*kind, message.clone()))
+    }
+
+    fn ship(&mut self) -> io::Result<()> {
+        if let Some(error) = self.failed() {
+            return Err(error);
+        }
+        let Some(to_writer) = &self.to_writer else {
+            return Err(io::Error::other("the file was already closed"));
+        };
+        let fresh = self
+            .recycled
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(PIPELINE_CHUNK + DIRECT_BUFFER));
+        let full = std::mem::replace(&mut self.pending, fresh);
+        if to_writer.send(full).is_err() {
+            // The writer stopped early: it failed, and its error says why.
+            let error = self.join_writer().err().unwrap_or_else(|| {
+                io::Error::other("the writer thread stopped before the file was complete")
+            });
+            self.failure = Some((error.kind(), error.to_string()));
+            return Err(error);
+        }
+        Ok(())
+    }
+
+    fn join_writer(&mut self) -> io::Result<HashingFile> {
+        self.to_writer = None;
+        match self.writer.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(io::Error::other("the writer thread panicked")),
+            None => Err(io::Error::other("the writer thread already finished")),
+        }
+    }
+
+    fn close_input(&mut self) -> io::Result<()> {
+        if self.to_writer.is_some() {
+            if !self.pending.is_empty() {
+                self.ship()?;
+            }
+            // Dropping the sender tells the writer the file is complete.
+            self.to_writer = None;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> io::Result<(File, WrittenFile)> {
+        self.close_input()?;
+        if let Some(error) = self.failed() {
+            return Err(error);
+        }
+        Ok(self.join_writer()?.finish())
+    }
+
+    fn abandon(mut self) {
+        self.abandoned.store(true, Ordering::SeqCst);
+        let _ = self.join_writer();
+    }
+}
+
+impl Write for Pipeline {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // Ship before the buffer would have to grow, so buffers keep their
+        // size and memory stays bounded.
+        if !self.pending.is_empty() && self.pending.len() + buf.len() > self.pending.capacity() {
+            self.ship()?;
+        }
+        self.pending.extend_from_slice(buf);
+        if self.pending.len() >= PIPELINE_CHUNK {
+            self.ship()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The writer thread: hash and write each chunk, hand the buffer back, and
+/// fsync once the export thread closes the channel.
+fn write_chunks(
+    mut file: HashingFile,
+    chunks: Receiver<Vec<u8>>,
+    recycle: SyncSender<Vec<u8>>,
+    abandoned: &AtomicBool,
+) -> io::Result<HashingFile> {
+    for mut chunk in chunks {
+        file.write_all(&chunk)?;
+        chunk.clear();
+        let _ = recycle.try_send(chunk);
+    }
+    if abandoned.load(Ordering::SeqCst) {
+        return Err(io::Error::new(io::ErrorKind::Interrupted, "abandoned"));
+    }
+    file.file.sync_all()?;
+    Ok(file)
+}
+
+/// Commits several files at once, letting their writer threads flush and
+/// fsync in parallel. Returns results in the same order.
+pub fn commit_all(mut files: Vec<AtomicFile>) -> Vec<(PathBuf, io::Result<WrittenFile>)> {
+    let closed: Vec<io::Result<()>> = files.iter_mut().map(AtomicFile::close_input).collect();
+    files
+        .into_iter()
+        .zip(closed)
+        .map(|(file, closed)| {
+            let path = file.path().to_path_buf();
+            let result = closed.and_then(|()| file.commit(Durability::SyncNow));
+            (path, result)
+        })
+        .collect()
+}
+
+/// fsyncs files in the background, for the many small files of one section
+/// (message rooms): one fsync after another would stall the export for
+/// half a millisecond or more per file. Several workers let the file system
+/// fold concurrent fsyncs into one journal commit.
+pub struct Syncer {
+    to_sync: Option<SyncSender<(File, PathBuf)>>,
+    workers: Vec<JoinHandle<Result<(), (PathBuf, io::Error)>>>,
+}
+
+const SYNC_WORKERS: usize = 4;
+
+impl Syncer {
+    pub fn start() -> io::Result<Self> {
+        let (to_sync, files) = mpsc::sync_channel::<(File, PathBuf)>(256);
+        let files = Arc::new(std::sync::Mutex::new(files));
+        let mut workers = Vec::with_capacity(SYNC_WORKERS);
+        for _ in 0..SYNC_WORKERS {
+            let files = Arc::clone(&files);
+            let worker = std::thread::Builder::new()
+                .name("export-fsync".to_string())
+                .spawn(move || {
+                    let mut first_error = None;
+                    loop {
+                        // The lock is held only to take the next file.
+                        let next = match files.lock() {
+                            Ok(files) => files.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((file, path)) = next else { break };
+                        if first_error.is_none()
+                            && let Err(error) = file.sync_all()
+                        {
+                            first_error = Some((path, error));
+                        }
+                    }
+                    first_error.map_or(Ok(()), Err)
+                })?;
+            workers.push(worker);
+        }
+        Ok(Syncer {
+            to_sync: Some(to_sync),
+            workers,
+        })
+    }
+
+    fn sync_later(&self, file: File, path: PathBuf) {
+        if let Some(to_sync) = &self.to_sync
+            && let Err(mpsc::SendError((file, _))) = to_sync.send((file, path))
+        {
+            // The workers are gone (they only stop when dropped): sync here.
+            let _ = file.sync_all();
+        }
+    }
+
+    /// Waits until every file handed over is on disk; the first failure,
+    /// with its path.
+    pub fn finish(mut self) -> Result<(), (PathBuf, io::Error)> {
+        self.to_sync = None;
+        let mut result = Ok(());
+        for worker in self.workers.drain(..) {
+            let outcome = worker.join().unwrap_or_else(|_| {
+                Err((PathBuf::new(), io::Error::other("an fsync thread panicked")))
+            });
+            if result.is_ok() {
+                result = outcome;
+            }
+        }
+        result
+    }
+}
+
+impl Drop for Syncer {
+    fn drop(&mut self) {
+        self.to_sync = None;
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
+
+/// Makes renames inside `dir` durable. Windows has no directory fsync; its
+/// renames are journaled by NTFS.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+    }
+    Ok(())
+}
+
+/// Writes a small file atomically in one go (the manifest, added files).
+pub fn write_atomically(
+    final_path: &Path,
+    contents: &[u8],
+    budget: &DiskBudget,
+) -> io::Result<WrittenFile> {
+    write_atomically_with(final_path, budget, |file| file.write_all(contents))
+}
+
+/// Writes a small file atomically through `write`, which streams into it.
+pub fn write_atomically_with(
+    final_path: &Path,
+    budget: &DiskBudget,
+    write: impl FnOnce(&mut AtomicFile) -> io::Result<()>,
+) -> io::Result<WrittenFile> {
+    let mut file = AtomicFile::create(final_path, WriteMode::Direct, budget)?;
+    write(&mut file)?;
+    let written = file.commit(Durability::SyncNow)?;
+    if let Some(dir) = final_path.parent() {
+        sync_dir(dir)?;
+    }
+    Ok(written)
+}
+
+/// SHA-256 and size of a file on disk, streamed in blocks.
+pub fn hash_file(path: &Path) -> io::Result<WrittenFile> {
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 256 * 1024];
+    let mut bytes = 0u64;
+    loop {
+        let read = io::Read::read(&mut file, &mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+        bytes += read as u64;
+    }
+    Ok(WrittenFile {
+        bytes,
+        sha256: hasher.finalize().into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sha(data: &[u8]) -> [u8; 32] {
+        Sha256::digest(data).into()
+    }
+
+    #[test]
+    fn direct_and_pipelined_files_hash_what_they_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        for (name, mode) in [
+            ("a.bin", WriteMode::Direct),
+            ("b.bin", WriteMode::Pipelined),
+        ] {
+            let path = dir.path().join(name);
+            let mut file = AtomicFile::create(&path, mode, &DiskBudget::unlimited()).unwrap();
+            assert!(partial_path(&path).exists());
+            for piece in data.chunks(1000) {
+                file.write_all(piece).unwrap();
+            }
+            assert!(!path.exists(), "not renamed before commit");
+            let written = file.commit(Durability::SyncNow).unwrap();
+            assert_eq!(written.bytes, data.len() as u64);
+            assert_eq!(written.sha256, sha(&data));
+            assert_eq!(fs::read(&path).unwrap(), data);
+            assert!(!partial_path(&path).exists());
+            assert_eq!(hash_file(&path).unwrap(), written);
+        }
+    }
+
+    #[test]
+    fn a_full_disk_fails_and_leaves_no_final_file() {
+        let dir = tempfile::tempdir().unwrap();
+        for mode in [WriteMode::Direct, WriteMode::Pipelined] {
+            let path = dir.path().join("full.bin");
+            let budget = DiskBudget::limited(500_000);
+            let mut file = AtomicFile::create(&path, mode, &budget).unwrap();
+            let chunk = vec![7u8; 10_000];
+            let mut result = Ok(());
+            for _ in 0..100 {
+                result = file.write_all(&chunk);
+                if result.is_err() {
+                    break;
+                }
+            }
+            let error = match result {
+                Err(error) => error,
+                Ok(()) => file.commit(Durability::SyncNow).unwrap_err(),
+            };
+            assert_eq!(error.kind(), io::ErrorKind::StorageFull);
+            assert!(!path.exists());
+        }
+        // Abandoned files are cleaned up.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn deferred_sync_reports_completion() {
+        let dir = tempfile::tempdir().unwrap();
+        let syncer = Syncer::start().unwrap();
+        for i in 0..10 {
+            let path = dir.path().join(format!("room-{i}.txt"));
+            let mut file =
+                AtomicFile::create(&path, WriteMode::Direct, &DiskBudget::unlimited()).unwrap();
+            file.write_all(b"hello").unwrap();
+            file.commit(Durability::Deferred(&syncer)).unwrap();
+        }
+        syncer.finish().unwrap();
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 10);
+    }
+}

@@ -1,0 +1,707 @@
+//! index.html: one offline page to browse the export. Each section's rows
+//! are rendered while the section is written (see `parts`); this pass
+//! renders the head and summary and stitches the parts in between, so
+//! memory stays flat however large the account. minijinja escapes all
+//! platform text (HTML auto-escaping for `.html` templates); a
+//! Content-Security-Policy forbids the page any network access.
+
+use super::files::WriteMode;
+use super::parts::{PARTS_DIR, PartRow, part_path};
+use super::sections::{
+    contract_kind_label, contract_status_label, day, dispute_status_label, job_post_status_label,
+    offer_status_label, payment_status_label, proposal_status_label,
+};
+use super::{ExportError, ExportRun, io_error};
+use crate::model::account::{
+    Contract, Dispute, Feedback, JobPost, MessageRoom, Offer, Proposal, Review, TeamMember,
+    Transaction,
+};
+use crate::model::money::Money;
+use minijinja::value::{Serde, Value};
+use minijinja::{Environment, UndefinedBehavior, context};
+use serde::Serialize;
+use std::fs::File;
+use std::io::{Read, Write};
+
+const TEMPLATES: [(&str, &str); 8] = [
+    (
+        "page-start.html",
+        include_str!("../../assets/export/page-start.html"),
+    ),
+    (
+        "page-end.html",
+        include_str!("../../assets/export/page-end.html"),
+    ),
+    (
+        "table-start.html",
+        include_str!("../../assets/export/table-start.html"),
+    ),
+    (
+        "table-row.html",
+        include_str!("../../assets/export/table-row.html"),
+    ),
+    (
+        "table-end.html",
+        include_str!("../../assets/export/table-end.html"),
+    ),
+    (
+        "rooms-start.html",
+        include_str!("../../assets/export/rooms-start.html"),
+    ),
+    ("room.html", include_str!("../../assets/export/room.html")),
+    (
+        "section-end.html",
+        include_str!("../../assets/export/section-end.html"),
+    ),
+];
+const STYLE: &str = include_str!("../../assets/export/index.css");
+const SCRIPT: &str = include_str!("../../assets/export/index.js");
+
+fn template_error(error: minijinja::Error) -> ExportError {
+    ExportError::Template(format!("{error:#}"))
+}
+
+/// The page's templates, compiled once per thread that renders.
+pub(crate) struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    pub(crate) fn load() -> Result<Self, minijinja::Error> {
+        let mut env = Environment::new();
+        // A missing variable is a bug in Offboard, not something to render empty.
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)?;
+        }
+        Ok(Templates { env })
+    }
+
+    /// Renders `name` with `context`, appending to `out`.
+    pub(crate) fn render(
+        &self,
+        name: &str,
+        context: Value,
+        out: &mut Vec<u8>,
+    ) -> Result<(), minijinja::Error> {
+        self.env
+            .get_template(name)?
+            .render_captured_to(context, out)?;
+        Ok(())
+    }
+
+    fn row(&self, cells: Vec<Value>, out: &mut Vec<u8>) -> Result<(), minijinja::Error> {
+        self.render("table-row.html", context! { cells => cells }, out)
+    }
+}
+
+/// One table of the page, in page order.
+struct Table {
+    id: &'static str,
+    title: &'static str,
+    note: Option<&'static str>,
+    /// Column names; `true` for numbers (right-aligned).
+    columns: &'static [(&'static str, bool)],
+    /// Shown even when the section wrote nothing (job posts, team and
+    /// disputes only appear when the account has them).
+    always: bool,
+}
+
+const TABLES: [Table; 8] = [
+    Table {
+        id: "contracts",
+        title: "Contracts",
+        note: None,
+        columns: &[
+            ("Title", false),
+            ("With", false),
+            ("Kind", false),
+            ("Status", false),
+            ("Started", false),
+            ("Ended", false),
+            ("Rate", true),
+            ("Billed", true),
+            ("Hours", true),
+        ],
+        always: true,
+    },
+    Table {
+        id: "proposals",
+        title: "Proposals",
+        note: Some("Cover letters are in proposals.csv and proposals.json."),
+        columns: &[
+            ("Submitted", false),
+            ("Job", false),
+            ("Client", false),
+            ("Status", false),
+            ("Bid", true),
+            ("Kind", false),
+            ("Connects", true),
+        ],
+        always: true,
+    },
+    Table {
+        id: "offers",
+        title: "Offers",
+        note: None,
+        columns: &[
+            ("Sent", false),
+            ("Title", false),
+            ("With", false),
+            ("Status", false),
+            ("Kind", false),
+            ("Amount", true),
+        ],
+        always: true,
+    },
+    Table {
+        id: "job-posts",
+        title: "Job posts",
+        note: None,
+        columns: &[
+            ("Posted", false),
+            ("Title", false),
+            ("Status", false),
+            ("Kind", false),
+            ("Budget", true),
+            ("Proposals", true),
+        ],
+        always: false,
+    },
+    Table {
+        id: "team",
+        title: "Team",
+        note: None,
+        columns: &[
+            ("Name", false),
+            ("Email", false),
+            ("Role", false),
+            ("Joined", false),
+        ],
+        always: false,
+    },
+    Table {
+        id: "feedback",
+        title: "Feedback",
+        note: None,
+        columns: &[
+            ("Contract", false),
+            ("With", false),
+            ("Received", true),
+            ("Their comment", false),
+            ("Given", true),
+            ("Your comment", false),
+        ],
+        always: true,
+    },
+    Table {
+        id: "transactions",
+        title: "Transactions",
+        note: Some(
+            "transactions.csv has the columns of Upwork's transaction-history download; \
+             time-reports.csv has hours per week per hourly contract.",
+        ),
+        columns: &[
+            ("Date", false),
+            ("Type", false),
+            ("Description", false),
+            ("With", false),
+            ("Contract", false),
+            ("Amount", true),
+            ("Balance", true),
+            ("Status", false),
+        ],
+        always: true,
+    },
+    Table {
+        id: "disputes",
+        title: "Disputes",
+        note: None,
+        columns: &[
+            ("Opened", false),
+            ("Title", false),
+            ("Contract", false),
+            ("Amount", true),
+            ("Status", false),
+        ],
+        always: false,
+    },
+];
+
+/// Columns of dates and short labels, kept on one line.
+const NOWRAP_COLUMNS: [&str; 10] = [
+    "Started",
+    "Ended",
+    "Submitted",
+    "Sent",
+    "Posted",
+    "Joined",
+    "Date",
+    "Opened",
+    "Kind",
+    "Status",
+];
+
+#[derive(Serialize)]
+struct NavEntry {
+    anchor: &'static str,
+    label: &'static str,
+    count: u64,
+}
+
+/// index.html while it is written: each piece renders into a reused buffer
+/// first, so template errors and disk errors stay apart.
+struct Page {
+    file: super::files::AtomicFile,
+    buffer: Vec<u8>,
+    path: std::path::PathBuf,
+}
+
+impl Page {
+    fn render(
+        &mut self,
+        templates: &Templates,
+        name: &str,
+        context: Value,
+    ) -> Result<(), ExportError> {
+        self.buffer.clear();
+        templates
+            .render(name, context, &mut self.buffer)
+            .map_err(template_error)?;
+        self.file
+            .write_all(&self.buffer)
+            .map_err(io_error("write index.html", &self.path))
+    }
+
+    /// Copies a part into the page.
+    fn append_part(&mut self, run: &mut ExportRun<'_>, relative: &str) -> Result<(), ExportError> {
+        let path = run.path(relative);
+        let mut part = File::open(&path).map_err(io_error("read back", &path))?;
+        let mut chunk = vec![0u8; 256 * 1024];
+        loop {
+            let read = part
+                .read(&mut chunk)
+                .map_err(io_error("read back", &path))?;
+            if read == 0 {
+                return Ok(());
+            }
+            self.file
+                .write_all(&chunk[..read])
+                .map_err(io_error("write index.html", &self.path))?;
+            // A 256 KiB block weighs as much as 64 records: progress
+            // every 16 MiB.
+            run.work_done(64, self.file.accepted_bytes())?;
+        }
+    }
+}
+
+/// Writes index.html from the parts, then forgets the parts (they are
+/// deleted once the manifest no longer lists them).
+pub(crate) fn write_index(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
+    let templates = Templates::load().map_err(template_error)?;
+    let mut page = Page {
+        file: run.create("index.html", WriteMode::Pipelined)?,
+        buffer: Vec::with_capacity(64 * 1024),
+        path: run.path("index.html"),
+    };
+    let listed =
+        |run: &ExportRun<'_>, relative: &str| run.manifest.files.iter().any(|f| f.path == relative);
+    let mut nav: Vec<NavEntry> = TABLES
+        .iter()
+        .filter(|table| table.always || listed(run, &part_path(table.id)))
+        .map(|table| NavEntry {
+            anchor: table.id,
+            label: table.title,
+            count: run.manifest.section_records(table.id),
+        })
+        .collect();
+    nav.push(NavEntry {
+        anchor: "messages",
+        label: "Message rooms",
+        count: run.manifest.totals.rooms,
+    });
+    page.render(&templates, "page-start.html", page_start_context(run, nav))?;
+
+    for table in &TABLES {
+        let part = part_path(table.id);
+        let has_part = listed(run, &part);
+        if !has_part && !table.always {
+            continue;
+        }
+        let count = if has_part {
+            run.manifest.section_records(table.id)
+        } else {
+            0
+        };
+        #[derive(Serialize)]
+        struct Column {
+            name: &'static str,
+            numeric: bool,
+            /// Dates and short labels: a line break inside reads badly.
+            nowrap: bool,
+        }
+        let columns: Vec<Column> = table
+            .columns
+            .iter()
+            .map(|&(name, numeric)| Column {
+                name,
+                numeric,
+                nowrap: NOWRAP_COLUMNS.contains(&name),
+            })
+            .collect();
+        page.render(
+            &templates,
+            "table-start.html",
+            context! { id => table.id, title => table.title, count => count, note => table.note, columns => Serde(&columns) },
+        )?;
+        if count > 0 {
+            page.append_part(run, &part)?;
+        }
+        page.render(&templates, "table-end.html", context! { count => count })?;
+    }
+
+    let rooms_part = part_path("messages");
+    page.render(
+        &templates,
+        "rooms-start.html",
+        context! { rooms => run.manifest.totals.rooms, messages => run.manifest.section_records("messages") },
+    )?;
+    if listed(run, &rooms_part) {
+        page.append_part(run, &rooms_part)?;
+    }
+    page.render(&templates, "section-end.html", context! {})?;
+    page.render(
+        &templates,
+        "page-end.html",
+        context! { version => env!("CARGO_PKG_VERSION"), js => Value::from_safe_string(SCRIPT.to_string()) },
+    )?;
+    let Page { file, .. } = page;
+    run.commit(vec![(file, "index.html", "index", 0)])?;
+    let prefix = format!("{PARTS_DIR}/");
+    run.manifest.files.retain(|f| !f.path.starts_with(&prefix));
+    run.finish_section("index", 0);
+    Ok(())
+}
+
+/// A message room as index.html shows it, with links to its files.
+pub(crate) struct RoomRow {
+    pub(crate) room: MessageRoom,
+    pub(crate) json_file: String,
+    pub(crate) txt_file: String,
+}
+
+#[derive(Serialize)]
+struct MessageView<'m> {
+    author: &'m str,
+    sent: String,
+    text: &'m str,
+    attachments: String,
+}
+
+#[derive(Serialize)]
+struct RoomView<'m> {
+    topic: &'m str,
+    contract_id: Option<&'m str>,
+    participants: String,
+    count: usize,
+    last: Option<String>,
+    json_href: String,
+    txt_href: String,
+    messages: Vec<MessageView<'m>>,
+}
+
+impl PartRow for RoomRow {
+    fn render(
+        &self,
+        templates: &Templates,
+        index: u64,
+        out: &mut Vec<u8>,
+    ) -> Result<(), minijinja::Error> {
+        let room = &self.room;
+        let view = RoomView {
+            topic: &room.topic,
+            contract_id: room.contract_id.as_deref(),
+            participants: room.participants.join(", "),
+            count: room.messages.len(),
+            last: room.messages.iter().map(|m| m.sent).max().map(|d| day(&d)),
+            json_href: relative_href(&self.json_file),
+            txt_href: relative_href(&self.txt_file),
+            messages: room
+                .messages
+                .iter()
+                .map(|m| MessageView {
+                    author: &m.author,
+                    sent: m.sent.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    text: &m.text,
+                    attachments: m.attachments.join(", "),
+                })
+                .collect(),
+        };
+        templates.render(
+            "room.html",
+            context! { index => index, room => Serde(&view) },
+            out,
+        )
+    }
+}
+
+/// A link to a file of the export: each byte outside the safe set
+/// percent-encoded, so `#`, `%` or spaces in a sanitised room name still
+/// point at the file.
+fn relative_href(relative: &str) -> String {
+    let mut href = String::with_capacity(relative.len() + 8);
+    for byte in relative.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                href.push(byte as char);
+            }
+            _ => href.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    href
+}
+
+fn page_start_context(run: &ExportRun<'_>, nav: Vec<NavEntry>) -> Value {
+    let profile = &run.profile;
+    let totals = &run.manifest.totals;
+    let money = |cents: i64| Money::from_cents(cents).to_string();
+    #[derive(Serialize)]
+    struct YearView {
+        year: i32,
+        earned: String,
+        spent: String,
+        fees: String,
+        withdrawn: String,
+        refunds: String,
+        net: String,
+        transactions: u64,
+    }
+    let years: Vec<YearView> = totals
+        .years
+        .iter()
+        .map(|y| YearView {
+            year: y.year,
+            earned: money(y.earned_cents),
+            spent: money(y.spent_cents),
+            fees: money(y.fees_cents),
+            withdrawn: money(y.withdrawn_cents),
+            refunds: money(y.refunds_cents),
+            net: money(y.net_cents),
+            transactions: y.transactions,
+        })
+        .collect();
+    context! {
+        version => env!("CARGO_PKG_VERSION"),
+        css => Value::from_safe_string(STYLE.to_string()),
+        platform => run.platform.id().display_name(),
+        exported => run.manifest.started.format("%Y-%m-%d %H:%M UTC").to_string(),
+        account => context! {
+            name => &profile.account.display_name,
+            username => &profile.account.username,
+            email => &profile.account.email,
+            kind => profile.account.kind.label(),
+            member_since => day(&profile.account.member_since),
+        },
+        profile => context! {
+            title => &profile.title,
+            overview => &profile.overview,
+            location => &profile.location,
+            hourly_rate => profile.hourly_rate.map(|m| m.to_string()),
+            job_success_score => profile.job_success_score,
+            total_earnings => profile.total_earnings.to_string(),
+            skills => profile.skills.join(", "),
+            profile_url => &profile.profile_url,
+        },
+        sections => Serde(&nav),
+        totals => context! {
+            money_in => money(totals.money_in_cents),
+            money_out => money(totals.money_out_cents),
+            billed => money(totals.contracts_billed_cents),
+            hours => format!("{:.1}", totals.contracts_hours),
+            open_contracts => totals.contracts_open,
+        },
+        years => Serde(&years),
+    }
+}
+
+// ---- Cells per table ----
+
+fn text(value: &str) -> Value {
+    Value::from(value)
+}
+
+fn owned(value: String) -> Value {
+    Value::from(value)
+}
+
+fn optional(value: Option<&str>) -> Value {
+    Value::from(value.unwrap_or(""))
+}
+
+/// Table rows: each record renders as one `<tr>` through table-row.html.
+macro_rules! table_rows {
+    ($($record:ty => $cells:ident),* $(,)?) => {
+        $(impl PartRow for $record {
+            fn render(&self, templates: &Templates, _index: u64, out: &mut Vec<u8>) -> Result<(), minijinja::Error> {
+                templates.row($cells(self), out)
+            }
+        })*
+    };
+}
+
+table_rows! {
+    Contract => contract_cells,
+    Proposal => proposal_cells,
+    Offer => offer_cells,
+    JobPost => job_post_cells,
+    TeamMember => team_cells,
+    Feedback => feedback_cells,
+    Transaction => transaction_cells,
+    Dispute => dispute_cells,
+}
+
+fn contract_cells(contract: &Contract) -> Vec<Value> {
+    let with = match &contract.counterparty_company {
+        Some(company) => format!("{} ({company})", contract.counterparty),
+        None => contract.counterparty.clone(),
+    };
+    vec![
+        text(&contract.title),
+        owned(with),
+        text(contract_kind_label(contract.kind)),
+        text(contract_status_label(contract.status)),
+        owned(day(&contract.started)),
+        owned(contract.ended.as_ref().map(day).unwrap_or_default()),
+        owned(
+            contract
+                .hourly_rate
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+        ),
+        owned(contract.total_billed.to_string()),
+        owned(
+            contract
+                .hours_billed
+                .map(|h| format!("{h:.1}"))
+                .unwrap_or_default(),
+        ),
+    ]
+}
+
+fn proposal_cells(proposal: &Proposal) -> Vec<Value> {
+    vec![
+        owned(day(&proposal.submitted)),
+        text(&proposal.job_title),
+        text(&proposal.client),
+        text(proposal_status_label(proposal.status)),
+        owned(proposal.bid.to_string()),
+        text(contract_kind_label(proposal.bid_kind)),
+        Value::from(proposal.connects_spent),
+    ]
+}
+
+fn offer_cells(offer: &Offer) -> Vec<Value> {
+    vec![
+        owned(day(&offer.sent)),
+        text(&offer.title),
+        text(&offer.counterparty),
+        text(offer_status_label(offer.status)),
+        text(contract_kind_label(offer.kind)),
+        owned(offer.amount.to_string()),
+    ]
+}
+
+fn job_post_cells(post: &JobPost) -> Vec<Value> {
+    vec![
+        owned(day(&post.posted)),
+        text(&post.title),
+        text(job_post_status_label(post.status)),
+        text(contract_kind_label(post.kind)),
+        owned(post.budget.to_string()),
+        Value::from(post.proposals_received),
+    ]
+}
+
+fn team_cells(member: &TeamMember) -> Vec<Value> {
+    vec![
+        text(&member.name),
+        text(&member.email),
+        text(&member.role),
+        owned(day(&member.joined)),
+    ]
+}
+
+fn feedback_cells(feedback: &Feedback) -> Vec<Value> {
+    let score = |review: &Option<Review>| {
+        owned(
+            review
+                .as_ref()
+                .map(|r| format!("{:.1}", r.score))
+                .unwrap_or_default(),
+        )
+    };
+    let comment = |review: &Option<Review>| optional(review.as_ref().map(|r| r.comment.as_str()));
+    vec![
+        text(&feedback.contract_title),
+        text(&feedback.counterparty),
+        score(&feedback.received),
+        comment(&feedback.received),
+        score(&feedback.given),
+        comment(&feedback.given),
+    ]
+}
+
+fn transaction_cells(transaction: &Transaction) -> Vec<Value> {
+    vec![
+        owned(day(&transaction.date)),
+        text(transaction.kind.label()),
+        text(&transaction.description),
+        optional(transaction.counterparty.as_deref()),
+        optional(transaction.contract_id.as_deref()),
+        owned(transaction.amount.to_string()),
+        owned(transaction.balance_after.to_string()),
+        text(payment_status_label(transaction.status)),
+    ]
+}
+
+fn dispute_cells(dispute: &Dispute) -> Vec<Value> {
+    vec![
+        owned(day(&dispute.opened)),
+        text(&dispute.title),
+        text(&dispute.contract_id),
+        owned(dispute.amount.to_string()),
+        text(dispute_status_label(dispute.status)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_parse() {
+        Templates::load().unwrap();
+    }
+
+    #[test]
+    fn rows_escape_platform_text() {
+        let templates = Templates::load().unwrap();
+        let mut out = Vec::new();
+        templates
+            .row(vec![text("<script>alert('x')</script> & \"q\"")], &mut out)
+            .unwrap();
+        let html = String::from_utf8(out).unwrap();
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(html.contains("&amp;"), "{html}");
+    }
+
+    #[test]
+    fn hrefs_are_percent_encoded() {
+        assert_eq!(
+            relative_href("messages/Logo #2 100%.json"),
+            "messages/Logo%20%232%20100%25.json"
+        );
+        assert_eq!(relative_href("messages/Café.txt"), "messages/Caf%C3%A9.txt");
+    }
+}

@@ -1,0 +1,166 @@
+//! Parts of index.html, rendered while their section is written: the pass
+//! that writes a section's JSON and CSV hands each record, once it is done
+//! with it, to a renderer thread that turns it into the section's rows and
+//! writes them to `index-parts/<section>.html`. The index pass then only
+//! stitches the parts together, so the data is read once, and rendering
+//! runs beside serialising on a second core.
+//!
+//! A part is listed in the manifest under its section, like the section's
+//! other files, so a resumed export re-checks it before trusting it.
+
+use super::files::{AtomicFile, WriteMode};
+use super::html::Templates;
+use super::{ExportError, ExportRun, io_error};
+use std::io::{self, Write};
+use std::sync::mpsc::{self, SyncSender};
+use std::thread::JoinHandle;
+
+pub(crate) const PARTS_DIR: &str = "index-parts";
+
+/// A record that can render itself as part of index.html.
+pub(crate) trait PartRow: Send + 'static {
+    /// Renders the `index`-th record of its section into `out`.
+    fn render(
+        &self,
+        templates: &Templates,
+        index: u64,
+        out: &mut Vec<u8>,
+    ) -> Result<(), minijinja::Error>;
+}
+
+/// Why a renderer thread stopped.
+enum RenderFailure {
+    Io(io::Error),
+    Template(minijinja::Error),
+}
+
+/// The exporting side of one renderer thread.
+pub(crate) struct PartWriter<T: PartRow> {
+    relative: String,
+    batch: Vec<T>,
+    batch_size: usize,
+    to_renderer: Option<SyncSender<Vec<T>>>,
+    renderer: Option<JoinHandle<Result<(AtomicFile, u64), RenderFailure>>>,
+}
+
+/// Batches in flight per renderer: bounds memory.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+pub(crate) fn part_path(section: &str) -> String {
+    format!("{PARTS_DIR}/{section}.html")
+}
+
+impl<T: PartRow> PartWriter<T> {
+    /// Starts the renderer for `section`; records travel in batches of
+    /// `batch_size` (small for large records such as message rooms).
+    pub(crate) fn start(
+        run: &ExportRun<'_>,
+        section: &str,
+        batch_size: usize,
+    ) -> Result<Self, ExportError> {
+        let folder = run.path(PARTS_DIR);
+        std::fs::create_dir_all(&folder).map_err(io_error(
+            "create the folder for index.html's parts",
+            &folder,
+        ))?;
+        let relative = part_path(section);
+        let mut file = run.create(&relative, WriteMode::Direct)?;
+        let (to_renderer, batches) = mpsc::sync_channel::<Vec<T>>(BATCHES_IN_FLIGHT);
+        let renderer = std::thread::Builder::new()
+            .name("export-render".to_string())
+            .spawn(move || {
+                let templates = Templates::load().map_err(RenderFailure::Template)?;
+                let mut buffer = Vec::with_capacity(16 * 1024);
+                let mut rows = 0u64;
+                for batch in batches {
+                    for record in batch {
+                        buffer.clear();
+                        record
+                            .render(&templates, rows, &mut buffer)
+                            .map_err(RenderFailure::Template)?;
+                        file.write_all(&buffer).map_err(RenderFailure::Io)?;
+                        rows += 1;
+                    }
+                }
+                Ok((file, rows))
+            })
+            .map_err(io_error("start rendering index.html", &run.path(&relative)))?;
+        Ok(PartWriter {
+            relative,
+            batch: Vec::with_capacity(batch_size),
+            batch_size: batch_size.max(1),
+            to_renderer: Some(to_renderer),
+            renderer: Some(renderer),
+        })
+    }
+
+    pub(crate) fn push(&mut self, record: T, run: &ExportRun<'_>) -> Result<(), ExportError> {
+        self.batch.push(record);
+        if self.batch.len() >= self.batch_size {
+            self.send(run)?;
+        }
+        Ok(())
+    }
+
+    fn send(&mut self, run: &ExportRun<'_>) -> Result<(), ExportError> {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
+        let sent = self
+            .to_renderer
+            .as_ref()
+            .is_some_and(|to_renderer| to_renderer.send(batch).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            // The renderer stopped early: its error says why.
+            Err(self.join(run).err().unwrap_or_else(|| {
+                io_error("write", &run.path(&self.relative))(io::Error::other(
+                    "the renderer stopped before the part was complete",
+                ))
+            }))
+        }
+    }
+
+    fn join(&mut self, run: &ExportRun<'_>) -> Result<(AtomicFile, u64), ExportError> {
+        self.to_renderer = None;
+        let path = run.path(&self.relative);
+        match self.renderer.take().map(JoinHandle::join) {
+            Some(Ok(Ok(done))) => Ok(done),
+            Some(Ok(Err(RenderFailure::Io(error)))) => {
+                Err(io_error(format!("write {}", self.relative), &path)(error))
+            }
+            Some(Ok(Err(RenderFailure::Template(error)))) => {
+                Err(ExportError::Template(format!("{error:#}")))
+            }
+            Some(Err(_)) => Err(ExportError::Template(
+                "the renderer thread panicked".to_string(),
+            )),
+            None => Err(io_error("write", &path)(io::Error::other(
+                "the renderer already stopped",
+            ))),
+        }
+    }
+
+    /// Waits for the last rows; returns the part, uncommitted, to commit
+    /// with the section's other files.
+    pub(crate) fn finish(
+        mut self,
+        run: &ExportRun<'_>,
+    ) -> Result<(AtomicFile, String, u64), ExportError> {
+        if !self.batch.is_empty() {
+            self.send(run)?;
+        }
+        let (file, rows) = self.join(run)?;
+        Ok((file, std::mem::take(&mut self.relative), rows))
+    }
+}
+
+impl<T: PartRow> Drop for PartWriter<T> {
+    fn drop(&mut self) {
+        // Abandoned (error or cancel): let the renderer end; its file is
+        // removed when the AtomicFile it returns is dropped.
+        self.to_renderer = None;
+        if let Some(renderer) = self.renderer.take() {
+            let _ = renderer.join();
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Totals gathered while transactions stream past: money per year for the
+//! summary, and hours per week per hourly contract for time-reports.csv.
+
+use super::manifest::YearTotals;
+use crate::model::account::{Transaction, TransactionKind};
+use chrono::{Datelike, Duration, NaiveDate};
+use std::collections::{BTreeMap, HashMap};
+
+/// Money per calendar year.
+#[derive(Debug, Default)]
+pub struct YearTally {
+    years: BTreeMap<i32, YearTotals>,
+    pub money_in_cents: i64,
+    pub money_out_cents: i64,
+}
+
+impl YearTally {
+    pub fn add(&mut self, transaction: &Transaction) {
+        let cents = transaction.amount.cents;
+        let year = transaction.date.year();
+        let totals = self.years.entry(year).or_insert_with(|| YearTotals {
+            year,
+            ..YearTotals::default()
+        });
+        totals.transactions += 1;
+        totals.net_cents += cents;
+        if cents >= 0 {
+            self.money_in_cents += cents;
+        } else {
+            self.money_out_cents -= cents;
+        }
+        match transaction.kind {
+            TransactionKind::Hourly | TransactionKind::FixedPrice | TransactionKind::Bonus => {
+                if cents >= 0 {
+                    totals.earned_cents += cents;
+                } else {
+                    totals.spent_cents -= cents;
+                }
+            }
+            TransactionKind::Payment => totals.spent_cents -= cents,
+            TransactionKind::ServiceFee
+            | TransactionKind::WithdrawalFee
+            | TransactionKind::ConnectsPurchase => totals.fees_cents -= cents,
+            TransactionKind::Withdrawal => totals.withdrawn_cents -= cents,
+            TransactionKind::Refund => totals.refunds_cents += cents,
+            TransactionKind::Adjustment => {}
+        }
+    }
+
+    pub fn into_years(self) -> Vec<YearTotals> {
+        self.years.into_values().collect()
+    }
+}
+
+/// What time-reports.csv needs to know about an hourly contract.
+#[derive(Clone, Debug)]
+pub struct HourlyContract {
+    pub title: String,
+    pub counterparty: String,
+    pub rate_cents: Option<i64>,
+}
+
+/// One row of time-reports.csv.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeekRow {
+    pub week_start: NaiveDate,
+    pub contract_id: String,
+    pub hours: Option<f64>,
+    pub amount_cents: i64,
+    pub transactions: u64,
+}
+
+#[derive(Debug, Default)]
+struct WeekSum {
+    hours: Option<f64>,
+    amount_cents: i64,
+    transactions: u64,
+}
+
+/// Weekly hours per hourly contract, derived from Hourly transactions
+/// (amount ÷ the contract's rate). Transactions usually arrive in date
+/// order, so finished weeks are handed out as soon as a later week starts
+/// and memory stays flat; out-of-order input is still summed correctly, only
+/// held until the end.
+#[derive(Debug, Default)]
+pub struct WeeklyHours {
+    open: BTreeMap<NaiveDate, HashMap<String, WeekSum>>,
+    last_week: Option<NaiveDate>,
+    /// +1 ascending, -1 descending, 0 not known yet.
+    direction: i8,
+    unordered: bool,
+}
+
+/// The Monday starting the ISO week of `date` (Upwork's weeks run Monday to Sunday UTC).
+pub fn week_start(date: NaiveDate) -> NaiveDate {
+    date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
+}
+
+impl WeeklyHours {
+    /// Adds an Hourly transaction; returns rows of weeks known to be finished.
+    pub fn add(
+        &mut self,
+        transaction: &Transaction,
+        contract: Option<&HourlyContract>,
+        finished: &mut Vec<WeekRow>,
+    ) {
+        let Some(contract_id) = &transaction.contract_id else {
+            return;
+        };
+        let week = week_start(transaction.date.date_naive());
+        if let Some(last) = self.last_week
+            && last != week
+            && !self.unordered
+        {
+            let step: i8 = if week > last { 1 } else { -1 };
+            if self.direction == 0 {
+                self.direction = step;
+            }
+            if self.direction == step {
+                self.flush_where(finished, |open_week| {
+                    if step > 0 {
+                        open_week < week
+                    } else {
+                        open_week > week
+                    }
+                });
+            } else {
+                self.unordered = true;
+            }
+        }
+        self.last_week = Some(week);
+        let cents = transaction.amount.cents.abs();
+        let hours = contract
+            .and_then(|c| c.rate_cents)
+            .filter(|rate| *rate > 0)
+            .map(|rate| cents as f64 / rate as f64);
+        let contracts = self.open.entry(week).or_default();
+        let sum = match contracts.get_mut(contract_id.as_str()) {
+            Some(sum) => sum,
+            None => contracts.entry(contract_id.clone()).or_default(),
+        };
+        sum.amount_cents += cents;
+        sum.transactions += 1;
+        sum.hours = match (sum.hours, hours) {
+            (Some(total), Some(more)) => Some(total + more),
+            (None, Some(more)) if sum.transactions == 1 => Some(more),
+            _ => None,
+        };
+    }
+
+    fn flush_where(&mut self, finished: &mut Vec<WeekRow>, done: impl Fn(NaiveDate) -> bool) {
+        let weeks: Vec<NaiveDate> = self.open.keys().copied().filter(|w| done(*w)).collect();
+        for week in weeks {
+            if let Some(contracts) = self.open.remove(&week) {
+                push_rows(week, contracts, finished);
+            }
+        }
+    }
+
+    /// The remaining weeks, in date order.
+    pub fn finish(mut self, finished: &mut Vec<WeekRow>) {
+        let open = std::mem::take(&mut self.open);
+        for (week, contracts) in open {
+            push_rows(week, contracts, finished);
+        }
+    }
+}
+
+fn push_rows(week: NaiveDate, contracts: HashMap<String, WeekSum>, finished: &mut Vec<WeekRow>) {
+    let mut rows: Vec<WeekRow> = contracts
+        .into_iter()
+        .map(|(contract_id, sum)| WeekRow {
+            week_start: week,
+            contract_id,
+            hours: sum.hours,
+            amount_cents: sum.amount_cents,
+            transactions: sum.transactions,
+        })
+        .collect();
+    rows.sort_by(|a, b| a.contract_id.cmp(&b.contract_id));
+    finished.extend(rows);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::account::PaymentStatus;
+    use crate::model::money::Money;
+    use chrono::{TimeZone, Utc};
+
+    fn hourly(day: u32, contract: &str, cents: i64) -> Transaction {
+        Transaction {
+            id: format!("t-{day}-{contract}"),
+            date: Utc.with_ymd_and_hms(2025, 3, day, 12, 0, 0).unwrap(),
+            kind: TransactionKind::Hourly,
+            description: String::new(),
+            counterparty: None,
+            contract_id: Some(contract.to_string()),
+            amount: Money::from_cents(cents),
+            balance_after: Money::ZERO,
+            status: PaymentStatus::Available,
+            available_on: None,
+        }
+    }
+
+    #[test]
+    fn weeks_flush_in_order_and_hours_come_from_the_rate() {
+        let contract = HourlyContract {
+            title: "T".into(),
+            counterparty: "C".into(),
+            rate_cents: Some(5_000),
+        };
+        let mut weekly = WeeklyHours::default();
+        let mut rows = Vec::new();
+        // 2025-03-03 is a Monday.
+        weekly.add(&hourly(3, "c-1", 10_000), Some(&contract), &mut rows);
+        weekly.add(&hourly(5, "c-1", 5_000), Some(&contract), &mut rows);
+        assert!(rows.is_empty());
+        weekly.add(&hourly(10, "c-1", 2_500), Some(&contract), &mut rows);
+        assert_eq!(rows.len(), 1, "the first week is done once the next starts");
+        assert_eq!(
+            rows[0].week_start,
+            NaiveDate::from_ymd_opt(2025, 3, 3).unwrap()
+        );
+        assert_eq!(rows[0].hours, Some(3.0));
+        assert_eq!(rows[0].amount_cents, 15_000);
+        weekly.add(&hourly(11, "c-2", 1_000), None, &mut rows);
+        weekly.finish(&mut rows);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1].hours, Some(0.5));
+        assert_eq!(rows[2].hours, None, "no rate, no hours");
+    }
+
+    #[test]
+    fn out_of_order_input_still_sums() {
+        let mut weekly = WeeklyHours::default();
+        let mut rows = Vec::new();
+        for day in [3, 10, 4, 17, 5] {
+            weekly.add(&hourly(day, "c-1", 100), None, &mut rows);
+        }
+        weekly.finish(&mut rows);
+        let first_week: i64 = rows
+            .iter()
+            .filter(|r| r.week_start.day() == 3)
+            .map(|r| r.amount_cents)
+            .sum();
+        assert_eq!(first_week, 300);
+        assert_eq!(rows.iter().map(|r| r.transactions).sum::<u64>(), 5);
+    }
+
+    #[test]
+    fn years_split_earnings_fees_and_withdrawals() {
+        let mut tally = YearTally::default();
+        tally.add(&hourly(3, "c", 10_000));
+        let mut fee = hourly(4, "c", -1_000);
+        fee.kind = TransactionKind::ServiceFee;
+        tally.add(&fee);
+        let mut out = hourly(5, "c", -9_000);
+        out.kind = TransactionKind::Withdrawal;
+        tally.add(&out);
+        let years = tally.into_years();
+        assert_eq!(years.len(), 1);
+        assert_eq!(years[0].earned_cents, 10_000);
+        assert_eq!(years[0].fees_cents, 1_000);
+        assert_eq!(years[0].withdrawn_cents, 9_000);
+        assert_eq!(years[0].net_cents, 0);
+    }
+}
