@@ -1,0 +1,29 @@
+//! Upwork's GraphQL API with the user's own key: the HTTP client (rate
+//! limit, retries, timeouts, token refresh), the query documents, and the
+//! [`Platform`](crate::platform::Platform) built on them.
+//!
+//! - [`UpworkApi`] sends one query at a time: `POST {"query","variables"}`
+//!   with `Authorization: Bearer` and, for an organisation's data,
+//!   `X-Upwork-API-TenantId`. A token bucket shared by every thread keeps to
+//!   [`ApiConfig::requests_per_second`]; 429 and 5xx answers are retried with
+//!   exponential backoff and jitter, honouring `Retry-After`; a 401 refreshes
+//!   the token once; a 403 names the API-key permission to add.
+//! - [`UpworkPlatform`] maps the answers into the model's types and streams
+//!   every collection page by page (or month by month for transactions), so
+//!   an export never holds a whole account in memory.
+//! - The query documents live in `src/platform/upwork/queries/*.graphql`
+//!   and are listed in [`QUERIES`]; a test validates them against the schema.
+
+mod client;
+mod limiter;
+mod mapping;
+mod platform;
+mod queries;
+mod stream;
+
+pub use client::{
+    Answer, ApiConfig, ApiError, DEFAULT_BASE_URL, StaticToken, TokenSource, UpworkApi,
+};
+pub use mapping::{parse_date, parse_money};
+pub use platform::{FetchProgress, ProgressSink, TimeEntry, UpworkPlatform};
+pub use queries::{QUERIES, Query};

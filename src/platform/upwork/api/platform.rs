@@ -1,0 +1,1384 @@
+//! [`UpworkPlatform`]: the [`Platform`] over Upwork's GraphQL API. Every
+//! collection streams page by page (transactions month by month), the
+//! pending-work review is built from the same queries, and GraphQL errors
+//! that came with data are kept as warnings for the user.
+
+use super::client::{ApiError, UpworkApi};
+use super::mapping::{self, ContractTotals, at, list, text};
+use super::queries::{self, Query};
+use super::stream::{Page, Paged};
+use crate::model::account::{
+    AccountKind, AccountSummary, Contract, ContractStatus, Dispute, Feedback, JobPost,
+    JobPostStatus, ManualCheck, MessageRoom, Offer, OfferStatus, PaymentStatus, PlatformId,
+    Profile, Proposal, ProposalStatus, SectionCounts, TeamMember, Transaction,
+};
+use crate::model::money::Money;
+use crate::model::review::{Balances, PendingWork};
+use crate::platform::{FetchSink, Platform, PlatformError, RecordStream};
+use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// Where a fetch stands, for the progress line and the Cancel button.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FetchProgress {
+    /// HTTP requests sent so far (retries included).
+    pub queries: u64,
+    /// Records handed to the review or the export so far.
+    pub records: u64,
+    /// What is being fetched, e.g. "Transactions, March 2023".
+    pub current: String,
+}
+
+pub type ProgressSink = Arc<dyn Fn(FetchProgress) + Send + Sync>;
+
+/// One line of a time report: hours and charges of a contract on a day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimeEntry {
+    pub date: DateTime<Utc>,
+    pub contract_id: Option<String>,
+    pub hours: f64,
+    pub charges: Money,
+}
+
+/// Page sizes: Upwork's own connector asks for 50; `vendorProposals` was
+/// seen refusing more than 40.
+const PAGE: u64 = 50;
+const PROPOSAL_PAGE: u64 = 40;
+/// `contractList` takes at most 10 ids.
+const CONTRACT_LIST_MAX: usize = 10;
+/// Before any account could exist (oDesk opened in 2003), for an
+/// organisation that does not say when it was created.
+const EARLIEST: (i32, u32, u32) = (2003, 1, 1);
+
+#[derive(Clone, Debug, Default)]
+struct User {
+    id: String,
+    nid: String,
+    name: String,
+    email: String,
+}
+
+impl From<ApiError> for PlatformError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::Malformed { .. } => PlatformError::Malformed(e.to_string()),
+            other => PlatformError::Refused(other.to_string()),
+        }
+    }
+}
+
+/// Upwork as a [`Platform`]: one account per organisation the user can act
+/// for (account id = organisation id).
+pub struct UpworkPlatform {
+    api: UpworkApi,
+    today: DateTime<Utc>,
+    user: User,
+    accounts: Vec<AccountSummary>,
+    warnings: Mutex<Vec<String>>,
+    progress: RwLock<Option<ProgressSink>>,
+    records: AtomicU64,
+    /// Organisation names seen in contracts, to name clients in feedback.
+    org_names: Mutex<HashMap<String, String>>,
+    /// Per account: totals per contract from the work history.
+    totals: Mutex<HashMap<String, Arc<HashMap<String, ContractTotals>>>>,
+    /// Per account: its accounting entity.
+    entities: Mutex<HashMap<String, String>>,
+    /// Per account: transactions seen by the last full walk.
+    transaction_counts: Mutex<HashMap<String, u64>>,
+}
+
+impl std::fmt::Debug for UpworkPlatform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpworkPlatform")
+            .field("api", &self.api)
+            .field("accounts", &self.accounts)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+fn is_vendor(kind: AccountKind) -> bool {
+    matches!(kind, AccountKind::Freelancer | AccountKind::Agency)
+}
+
+/// The kind of an organisation from its flags, else from the selector's
+/// legacy type (Client or Vendor) and type (a business vendor is an agency).
+fn org_kind(item: &Value, org: &Value) -> AccountKind {
+    let flag = |name: &str| at(org, &["flag", name]).as_bool() == Some(true);
+    if flag("agency") {
+        return AccountKind::Agency;
+    }
+    if flag("vendor") || flag("individual") {
+        return AccountKind::Freelancer;
+    }
+    if flag("client") {
+        return AccountKind::Client;
+    }
+    let legacy = text(org, &["legacyType"])
+        .or_else(|| text(item, &["organizationLegacyType"]))
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let business = text(org, &["type"])
+        .or_else(|| text(item, &["organizationType"]))
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        .starts_with("business");
+    let title = text(item, &["typeTitle"])
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if legacy == "client" || (legacy.is_empty() && title.contains("client")) {
+        AccountKind::Client
+    } else if title.contains("agency") || (legacy == "vendor" && business) {
+        AccountKind::Agency
+    } else {
+        AccountKind::Freelancer
+    }
+}
+
+fn month_start(d: DateTime<Utc>) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap_or_default()
+}
+
+/// The GraphQL errors that are about permissions or query shape, not data:
+/// worth a warning and an empty section rather than a failed fetch.
+fn soft(e: &ApiError) -> bool {
+    matches!(e, ApiError::Forbidden { .. } | ApiError::GraphQl { .. })
+}
+
+/// Cursor paging state: stops when the server says so or repeats itself.
+#[derive(Default)]
+struct Cursor {
+    after: Option<String>,
+    finished: bool,
+}
+
+impl Cursor {
+    fn pagination(&self, first: u64) -> Value {
+        match &self.after {
+            Some(after) => json!({ "first": first, "after": after }),
+            None => json!({ "first": first }),
+        }
+    }
+
+    /// Reads `pageInfo` of a connection; true when another page follows.
+    fn advance(&mut self, connection: &Value, got: usize) -> bool {
+        let next = at(connection, &["pageInfo", "hasNextPage"]).as_bool() == Some(true);
+        let end = text(connection, &["pageInfo", "endCursor"]);
+        let more = next && got > 0 && end.is_some() && end != self.after;
+        self.after = end;
+        self.finished = !more;
+        more
+    }
+}
+
+/// The filter passes over `roomList`: real accounts only show every room
+/// when hidden rooms and each room type are asked for separately.
+fn room_filters() -> Vec<Value> {
+    vec![
+        json!({ "includeHidden_eq": true }),
+        json!({ "roomType_eq": "ONE_ON_ONE", "includeHidden_eq": true }),
+        json!({ "roomType_eq": "GROUP", "includeHidden_eq": true }),
+        json!({ "roomType_eq": "INTERVIEW", "includeHidden_eq": true }),
+        json!({ "subscribed_eq": false, "includeHidden_eq": true }),
+    ]
+}
+
+/// Walks every room once across all filter passes.
+struct RoomWalker {
+    filters: Vec<Value>,
+    pass: usize,
+    cursor: Cursor,
+    seen: HashSet<String>,
+}
+
+impl RoomWalker {
+    fn new() -> Self {
+        RoomWalker {
+            filters: room_filters(),
+            pass: 0,
+            cursor: Cursor::default(),
+            seen: HashSet::new(),
+        }
+    }
+
+    /// The next page of rooms not seen before; `None` when all passes are done.
+    fn next_page(
+        &mut self,
+        p: &UpworkPlatform,
+        tenant: &str,
+    ) -> Result<Option<Vec<Value>>, ApiError> {
+        let Some(filter) = self.filters.get(self.pass) else {
+            return Ok(None);
+        };
+        let vars = json!({ "filter": filter, "pagination": self.cursor.pagination(PAGE) });
+        let data = match p.call(
+            &queries::ROOM_LIST,
+            vars,
+            Some(tenant),
+            &format!(
+                "Message rooms (pass {} of {})",
+                self.pass + 1,
+                self.filters.len()
+            ),
+        ) {
+            Ok(data) => data,
+            // One pass refused (e.g. a filter this account may not use):
+            // the other passes still count.
+            Err(e) if soft(&e) && self.pass > 0 => {
+                p.warn(format!("a pass over the message rooms was skipped: {e}"));
+                self.next_pass();
+                return Ok(Some(Vec::new()));
+            }
+            Err(e) => return Err(e),
+        };
+        let connection = at(&data, &["roomList"]);
+        let edges = list(connection, &["edges"]);
+        let fresh: Vec<Value> = edges
+            .iter()
+            .map(|e| at(e, &["node"]))
+            .filter(|n| text(n, &["id"]).is_some_and(|id| self.seen.insert(id)))
+            .cloned()
+            .collect();
+        if !self.cursor.advance(connection, edges.len()) {
+            self.next_pass();
+        }
+        Ok(Some(fresh))
+    }
+
+    fn next_pass(&mut self) {
+        self.pass += 1;
+        self.cursor = Cursor::default();
+    }
+}
+
+impl UpworkPlatform {
+    /// Lists the organisations the token can act for (`companySelector` and
+    /// `user`, then each `organization` for its kind and age): one account
+    /// per organisation, its id the organisation id.
+    pub fn connect(api: UpworkApi, today: DateTime<Utc>) -> Result<UpworkPlatform, ApiError> {
+        let mut platform = UpworkPlatform {
+            api,
+            today,
+            user: User::default(),
+            accounts: Vec::new(),
+            warnings: Mutex::new(Vec::new()),
+            progress: RwLock::new(None),
+            records: AtomicU64::new(0),
+            org_names: Mutex::new(HashMap::new()),
+            totals: Mutex::new(HashMap::new()),
+            entities: Mutex::new(HashMap::new()),
+            transaction_counts: Mutex::new(HashMap::new()),
+        };
+        let data = platform.call(&queries::SESSION, json!({}), None, "Your organisations")?;
+        let user = at(&data, &["user"]);
+        let Some(user_id) = text(user, &["id"]) else {
+            return Err(ApiError::Malformed {
+                query: "user".into(),
+                detail: "the answer names no user".into(),
+            });
+        };
+        platform.user = User {
+            nid: text(user, &["nid"]).unwrap_or_else(|| user_id.clone()),
+            id: user_id,
+            name: text(user, &["name"]).unwrap_or_default(),
+            email: text(user, &["email"]).unwrap_or_default(),
+        };
+        let items = list(&data, &["companySelector", "items"]).to_vec();
+        let mut accounts = Vec::new();
+        for item in &items {
+            let Some(org_id) = text(item, &["organizationId"]) else {
+                platform.warn("an organisation without an id was left out".into());
+                continue;
+            };
+            if accounts.iter().any(|a: &AccountSummary| a.id == org_id) {
+                continue;
+            }
+            let title = text(item, &["title"]).unwrap_or_else(|| org_id.clone());
+            let org = match platform.call(
+                &queries::ORGANIZATION,
+                json!({}),
+                Some(&org_id),
+                &format!("Organisation {title}"),
+            ) {
+                Ok(data) => at(&data, &["organization"]).clone(),
+                Err(e) if soft(&e) => {
+                    platform.warn(format!("details of {title} could not be read: {e}"));
+                    Value::Null
+                }
+                Err(e) => return Err(e),
+            };
+            let kind = org_kind(item, &org);
+            let member_since = mapping::date(&org, &["creationDate"]).unwrap_or_else(|| {
+                platform.warn(format!(
+                    "Upwork does not say when {title} was created; transactions are read from {}",
+                    EARLIEST.0
+                ));
+                Utc.with_ymd_and_hms(EARLIEST.0, EARLIEST.1, EARLIEST.2, 0, 0, 0)
+                    .single()
+                    .unwrap_or(today)
+            });
+            let u = &platform.user;
+            let display_name = match kind {
+                AccountKind::Freelancer if !u.name.is_empty() => u.name.clone(),
+                AccountKind::Client if !u.name.is_empty() => format!("{} ({title})", u.name),
+                _ => title.clone(),
+            };
+            accounts.push(AccountSummary {
+                id: org_id,
+                kind,
+                username: u.nid.clone(),
+                display_name,
+                email: u.email.clone(),
+                member_since,
+            });
+        }
+        if accounts.is_empty() {
+            platform.warn("Upwork lists no organisation for this login".into());
+        }
+        platform.accounts = accounts;
+        Ok(platform)
+    }
+
+    /// Called after every request with the running totals.
+    pub fn set_progress(&self, sink: Arc<dyn Fn(FetchProgress) + Send + Sync>) {
+        if let Ok(mut progress) = self.progress.write() {
+            *progress = Some(sink);
+        }
+    }
+
+    /// When the flag is set, the next request (or wait) ends the fetch with
+    /// [`ApiError::Cancelled`].
+    pub fn set_cancel(&self, flag: Arc<AtomicBool>) {
+        self.api.set_cancel(flag);
+    }
+
+    /// GraphQL errors that came with data (and sections skipped for lack of
+    /// a permission), in the order they happened, each once.
+    pub fn warnings(&self) -> Vec<String> {
+        lock(&self.warnings).clone()
+    }
+
+    pub fn requests_made(&self) -> u64 {
+        self.api.requests_made()
+    }
+
+    pub fn api(&self) -> &UpworkApi {
+        &self.api
+    }
+
+    fn warn(&self, message: String) {
+        let mut warnings = lock(&self.warnings);
+        if !warnings.contains(&message) {
+            log::warn!("{message}");
+            warnings.push(message);
+        }
+    }
+
+    fn report(&self, current: &str) {
+        let sink = self.progress.read().ok().and_then(|p| p.clone());
+        if let Some(sink) = sink {
+            sink(FetchProgress {
+                queries: self.api.requests_made(),
+                records: self.records.load(Ordering::Relaxed),
+                current: current.to_string(),
+            });
+        }
+    }
+
+    fn count_record(&self) {
+        self.records.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// One query; errors that came with data become warnings.
+    fn call(
+        &self,
+        query: &Query,
+        variables: Value,
+        tenant: Option<&str>,
+        what: &str,
+    ) -> Result<Value, ApiError> {
+        let answer = self.api.query(query, variables, tenant);
+        self.report(what);
+        let answer = answer?;
+        for error in answer.errors {
+            self.warn(format!(
+                "{what}: Upwork reported a problem with part of the data: {error}"
+            ));
+        }
+        Ok(answer.data)
+    }
+
+    fn account(&self, id: &str) -> Result<&AccountSummary, PlatformError> {
+        self.accounts
+            .iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| PlatformError::UnknownAccount(id.to_string()))
+    }
+
+    fn stream<'a, T: 'a>(
+        &'a self,
+        fetch: impl FnMut() -> Result<Page<T>, PlatformError> + 'a,
+    ) -> RecordStream<'a, T> {
+        Box::new(Paged::new(fetch, move || self.count_record()))
+    }
+
+    fn empty<'a, T: 'a>(&'a self) -> RecordStream<'a, T> {
+        Box::new(std::iter::empty())
+    }
+
+    // ------------------------------------------------------------ contracts
+
+    /// The id `vendorContracts` takes: the person for a freelancer, the
+    /// organisation for an agency.
+    fn vendor_id(&self, account: &AccountSummary) -> String {
+        match account.kind {
+            AccountKind::Freelancer => self.user.id.clone(),
+            _ => account.id.clone(),
+        }
+    }
+
+    /// Totals per contract from the freelancer's work history, fetched once.
+    fn contract_totals(&self, account: &AccountSummary) -> Arc<HashMap<String, ContractTotals>> {
+        if account.kind != AccountKind::Freelancer {
+            return Arc::new(HashMap::new());
+        }
+        if let Some(totals) = lock(&self.totals).get(&account.id) {
+            return totals.clone();
+        }
+        let mut totals = HashMap::new();
+        let mut offset = 0u64;
+        loop {
+            let vars = work_history_vars(&self.user.id, offset);
+            let data = match self.call(
+                &queries::WORK_HISTORY_QUERY,
+                vars,
+                Some(&account.id),
+                "Contract totals",
+            ) {
+                Ok(data) => data,
+                Err(e) => {
+                    self.warn(format!(
+                        "contract totals are shown from milestones only, the work history \
+                         could not be read: {e}"
+                    ));
+                    break;
+                }
+            };
+            let entries = list(&data, &["talentWorkHistory", "workHistoryList"]);
+            totals.extend(entries.iter().filter_map(mapping::work_totals));
+            offset += entries.len() as u64;
+            let total = at(&data, &["talentWorkHistory", "totalCount"]).as_u64();
+            if (entries.len() as u64) < PAGE || total.is_some_and(|t| offset >= t) {
+                break;
+            }
+        }
+        let totals = Arc::new(totals);
+        lock(&self.totals).insert(account.id.clone(), totals.clone());
+        totals
+    }
+
+    /// Contract ids mentioned by message rooms and (for clients) sent
+    /// offers: what `contractList` is asked for when `vendorContracts`
+    /// returns nothing.
+    fn contract_ids(&self, account: &AccountSummary) -> Result<VecDeque<String>, ApiError> {
+        let mut ids: Vec<String> = Vec::new();
+        let mut push = |id: String| {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        };
+        let mut rooms = RoomWalker::new();
+        while let Some(page) = rooms.next_page(self, &account.id)? {
+            page.iter()
+                .filter_map(|r| text(r, &["contractId"]))
+                .for_each(&mut push);
+        }
+        if account.kind == AccountKind::Client {
+            let mut cursor = Cursor::default();
+            while !cursor.finished {
+                let vars = json!({ "pagination": cursor.pagination(PAGE) });
+                let data = self.call(
+                    &queries::CLIENT_OFFERS,
+                    vars,
+                    Some(&account.id),
+                    "Contract ids",
+                )?;
+                let connection = at(&data, &["organization", "clientOffers"]);
+                let edges = list(connection, &["edges"]);
+                edges
+                    .iter()
+                    .filter_map(|e| text(e, &["node", "contract", "id"]))
+                    .for_each(&mut push);
+                cursor.advance(connection, edges.len());
+            }
+        }
+        Ok(ids.into())
+    }
+
+    fn map_contracts(
+        &self,
+        nodes: &[Value],
+        account: &AccountSummary,
+        totals: &HashMap<String, ContractTotals>,
+        statuses: &[ContractStatus],
+    ) -> Vec<Contract> {
+        let mut out = Vec::with_capacity(nodes.len());
+        let mut names = lock(&self.org_names);
+        for node in nodes {
+            if let (Some(id), Some(name)) = (
+                text(node, &["clientOrganization", "id"]),
+                text(node, &["clientOrganization", "name"]),
+            ) {
+                names.entry(id).or_insert(name);
+            }
+            let node_totals = text(node, &["id"]).and_then(|id| totals.get(&id).copied());
+            match mapping::contract(node, account.kind, node_totals, self.today) {
+                Some(c) if statuses.contains(&c.status) => out.push(c),
+                Some(_) => {}
+                None => self.warn("a contract without an id was left out".into()),
+            }
+        }
+        out
+    }
+
+    /// Contracts in `statuses`: `vendorContracts` page by page, or, when it
+    /// has none (or for a client), `contractList` with ids from rooms and offers.
+    fn contract_stream(
+        &self,
+        account: &AccountSummary,
+        statuses: &'static [ContractStatus],
+        with_totals: bool,
+    ) -> RecordStream<'_, Contract> {
+        enum Phase {
+            Vendor { offset: u64 },
+            FindIds,
+            ById(VecDeque<String>),
+        }
+        let account = account.clone();
+        let mut phase = if is_vendor(account.kind) {
+            Phase::Vendor { offset: 0 }
+        } else {
+            Phase::FindIds
+        };
+        let mut totals: Option<Arc<HashMap<String, ContractTotals>>> = None;
+        let wire_statuses: Vec<&str> = statuses
+            .iter()
+            .map(|s| match s {
+                ContractStatus::Active => "ACTIVE",
+                ContractStatus::Paused => "PAUSED",
+                ContractStatus::Ended => "CLOSED",
+            })
+            .collect();
+        self.stream(move || {
+            if totals.is_none() {
+                totals = Some(if with_totals {
+                    self.contract_totals(&account)
+                } else {
+                    Arc::default()
+                });
+            }
+            let totals = totals.clone().unwrap_or_default();
+            loop {
+                match &mut phase {
+                    Phase::Vendor { offset } => {
+                        let vars = json!({
+                            "filter": {
+                                "vendorId": self.vendor_id(&account),
+                                "contractStatuses": wire_statuses,
+                            },
+                            "paging": { "offset": *offset, "limit": PAGE },
+                        });
+                        let data = self.call(
+                            &queries::VENDOR_CONTRACTS,
+                            vars,
+                            Some(&account.id),
+                            "Contracts",
+                        )?;
+                        let nodes = list(&data, &["vendorContracts", "contracts"]);
+                        if nodes.is_empty() && *offset == 0 {
+                            phase = Phase::FindIds;
+                            continue;
+                        }
+                        *offset += nodes.len() as u64;
+                        let contracts = self.map_contracts(nodes, &account, &totals, statuses);
+                        return Ok(if (nodes.len() as u64) < PAGE {
+                            Page::Last(contracts)
+                        } else {
+                            Page::More(contracts)
+                        });
+                    }
+                    Phase::FindIds => {
+                        phase = Phase::ById(self.contract_ids(&account)?);
+                    }
+                    Phase::ById(ids) => {
+                        if ids.is_empty() {
+                            return Ok(Page::Last(Vec::new()));
+                        }
+                        let take = ids.len().min(CONTRACT_LIST_MAX);
+                        let batch: Vec<String> = ids.drain(..take).collect();
+                        let data = self.call(
+                            &queries::CONTRACT_LIST,
+                            json!({ "ids": batch }),
+                            Some(&account.id),
+                            "Contracts by id",
+                        )?;
+                        let nodes = list(&data, &["contractList", "contracts"]);
+                        return Ok(Page::More(
+                            self.map_contracts(nodes, &account, &totals, statuses),
+                        ));
+                    }
+                }
+            }
+        })
+    }
+
+    // ------------------------------------------------------------ proposals
+
+    fn proposal_stream(
+        &self,
+        account: &AccountSummary,
+        statuses: &'static [&'static str],
+    ) -> RecordStream<'_, Proposal> {
+        if !is_vendor(account.kind) {
+            return self.empty();
+        }
+        let account = account.clone();
+        let mut index = 0usize;
+        let mut cursor = Cursor::default();
+        self.stream(move || {
+            let Some(status) = statuses.get(index) else {
+                return Ok(Page::Last(Vec::new()));
+            };
+            let data = self.call(
+                &queries::VENDOR_PROPOSALS,
+                proposal_vars(&account, status, cursor.pagination(PROPOSAL_PAGE)),
+                Some(&account.id),
+                &format!("Proposals ({status})"),
+            )?;
+            let connection = at(&data, &["vendorProposals"]);
+            let edges = list(connection, &["edges"]);
+            let proposals = edges
+                .iter()
+                .filter_map(|e| mapping::proposal(at(e, &["node"]), status, self.today))
+                .collect();
+            if !cursor.advance(connection, edges.len()) {
+                index += 1;
+                cursor = Cursor::default();
+            }
+            Ok(Page::More(proposals))
+        })
+    }
+
+    // ------------------------------------------------------------ offers
+
+    fn offer_stream(&self, account: &AccountSummary) -> RecordStream<'_, Offer> {
+        let account = account.clone();
+        if account.kind == AccountKind::Client {
+            let mut cursor = Cursor::default();
+            return self.stream(move || {
+                let vars = json!({ "pagination": cursor.pagination(PAGE) });
+                let data = self.call(
+                    &queries::CLIENT_OFFERS,
+                    vars,
+                    Some(&account.id),
+                    "Offers sent",
+                )?;
+                let connection = at(&data, &["organization", "clientOffers"]);
+                let edges = list(connection, &["edges"]);
+                let offers = edges
+                    .iter()
+                    .filter_map(|e| mapping::client_offer(at(e, &["node"]), self.today))
+                    .collect();
+                Ok(if cursor.advance(connection, edges.len()) {
+                    Page::More(offers)
+                } else {
+                    Page::Last(offers)
+                })
+            });
+        }
+        let (id, attribute) = match account.kind {
+            AccountKind::Freelancer => (self.user.id.clone(), "VendorUser"),
+            _ => (account.id.clone(), "VendorOrg"),
+        };
+        let mut page = 1u64;
+        self.stream(move || {
+            let vars = json!({ "filter": {
+                "id": id,
+                "searchAttribute": attribute,
+                "limit": PAGE,
+                "page": page,
+                "includeAttachments": false,
+                "includeMilestones": true,
+            }});
+            let data = self.call(
+                &queries::OFFERS_BY_ATTRIBUTE,
+                vars,
+                Some(&account.id),
+                "Offers received",
+            )?;
+            let nodes = list(&data, &["offersByAttribute", "offers"]);
+            page += 1;
+            let offers = nodes
+                .iter()
+                .filter_map(|n| mapping::vendor_offer(n, self.today))
+                .collect();
+            Ok(if (nodes.len() as u64) < PAGE {
+                Page::Last(offers)
+            } else {
+                Page::More(offers)
+            })
+        })
+    }
+
+    // ------------------------------------------------------------ job posts, team
+
+    fn job_post_stream(
+        &self,
+        account: &AccountSummary,
+        open_only: bool,
+    ) -> RecordStream<'_, JobPost> {
+        if account.kind != AccountKind::Client {
+            return self.empty();
+        }
+        let account = account.clone();
+        let mut cursor = Cursor::default();
+        self.stream(move || {
+            let mut filter = json!({ "pagination_eq": cursor.pagination(PAGE) });
+            if open_only {
+                filter["statusAndAccess_any"] =
+                    json!([{ "statuses_any": mapping::OPEN_JOB_STATUSES }]);
+            }
+            let data = self.call(
+                &queries::JOB_POSTINGS,
+                json!({ "filter": filter }),
+                Some(&account.id),
+                "Job posts",
+            )?;
+            let connection = at(&data, &["organization", "jobPosting"]);
+            let edges = list(connection, &["edges"]);
+            let posts = edges
+                .iter()
+                .filter_map(|e| mapping::job_post(at(e, &["node"]), self.today))
+                .filter(|j| !open_only || j.status == JobPostStatus::Open)
+                .collect();
+            Ok(if cursor.advance(connection, edges.len()) {
+                Page::More(posts)
+            } else {
+                Page::Last(posts)
+            })
+        })
+    }
+
+    fn team_stream(&self, account: &AccountSummary) -> RecordStream<'_, TeamMember> {
+        if account.kind == AccountKind::Freelancer {
+            return self.empty();
+        }
+        let account = account.clone();
+        let mut cursor = Cursor::default();
+        self.stream(move || {
+            let vars = json!({ "pagination": cursor.pagination(PAGE) });
+            let data = self.call(&queries::STAFF, vars, Some(&account.id), "Team members")?;
+            let connection = at(&data, &["organization", "staffs"]);
+            let edges = list(connection, &["edges"]);
+            let members = edges
+                .iter()
+                .filter_map(|e| mapping::team_member(at(e, &["node"]), &self.user.id, self.today))
+                .collect();
+            Ok(if cursor.advance(connection, edges.len()) {
+                Page::More(members)
+            } else {
+                Page::Last(members)
+            })
+        })
+    }
+
+    // ------------------------------------------------------------ money
+
+    fn accounting_entity(&self, account: &AccountSummary) -> Result<String, ApiError> {
+        if let Some(id) = lock(&self.entities).get(&account.id) {
+            return Ok(id.clone());
+        }
+        let data = self.call(
+            &queries::ACCOUNTING_ENTITY,
+            json!({}),
+            Some(&account.id),
+            "Accounting entity",
+        )?;
+        let id = text(&data, &["accountingEntity", "id"]).ok_or_else(|| ApiError::Malformed {
+            query: queries::ACCOUNTING_ENTITY.field.into(),
+            detail: "the answer has no accounting entity id".into(),
+        })?;
+        lock(&self.entities).insert(account.id.clone(), id.clone());
+        Ok(id)
+    }
+
+    /// Transactions month by month, from the month the organisation was
+    /// created to this one, each month in date order.
+    fn transaction_stream(&self, account: &AccountSummary) -> RecordStream<'_, Transaction> {
+        let account = account.clone();
+        let mut month = month_start(account.member_since);
+        let last = month_start(self.today);
+        let mut entity: Option<String> = None;
+        let mut seen = 0u64;
+        self.stream(move || {
+            if month > last {
+                return Ok(Page::Last(Vec::new()));
+            }
+            let ace = match &entity {
+                Some(ace) => ace.clone(),
+                None => {
+                    let ace = self.accounting_entity(&account)?;
+                    entity = Some(ace.clone());
+                    ace
+                }
+            };
+            let end = month
+                .checked_add_months(Months::new(1))
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(month);
+            let vars = json!({ "filter": {
+                "aceIds_any": [ace],
+                "transactionDateTime_bt": {
+                    "rangeStart": month.format("%Y-%m-%d").to_string(),
+                    "rangeEnd": end.format("%Y-%m-%d").to_string(),
+                },
+            }});
+            let data = self.call(
+                &queries::TRANSACTION_HISTORY,
+                vars,
+                Some(&account.id),
+                &format!("Transactions, {}", month.format("%B %Y")),
+            )?;
+            let rows = list(
+                &data,
+                &[
+                    "transactionHistory",
+                    "transactionDetail",
+                    "transactionHistoryRow",
+                ],
+            );
+            let mut transactions: Vec<Transaction> = rows
+                .iter()
+                .filter_map(|r| mapping::transaction(r, self.today))
+                .collect();
+            if transactions.len() < rows.len() {
+                self.warn("a transaction without a record id was left out".into());
+            }
+            transactions.sort_by_key(|t| t.date);
+            seen += transactions.len() as u64;
+            month = end.succ_opt().unwrap_or(month);
+            if month > last {
+                lock(&self.transaction_counts).insert(account.id.clone(), seen);
+                Ok(Page::Last(transactions))
+            } else {
+                Ok(Page::More(transactions))
+            }
+        })
+    }
+
+    // ------------------------------------------------------------ feedback
+
+    fn feedback_stream(&self, account: &AccountSummary) -> RecordStream<'_, Feedback> {
+        if account.kind != AccountKind::Freelancer {
+            return self.empty();
+        }
+        let account = account.clone();
+        let mut offset = 0u64;
+        self.stream(move || {
+            let data = self.call(
+                &queries::WORK_HISTORY_QUERY,
+                work_history_vars(&self.user.id, offset),
+                Some(&account.id),
+                "Feedback",
+            )?;
+            let entries = list(&data, &["talentWorkHistory", "workHistoryList"]);
+            offset += entries.len() as u64;
+            let names = lock(&self.org_names).clone();
+            let feedback = entries
+                .iter()
+                .filter_map(|e| mapping::feedback(e, |org| names.get(org).cloned(), self.today))
+                .collect();
+            let total = at(&data, &["talentWorkHistory", "totalCount"]).as_u64();
+            Ok(
+                if (entries.len() as u64) < PAGE || total.is_some_and(|t| offset >= t) {
+                    Page::Last(feedback)
+                } else {
+                    Page::More(feedback)
+                },
+            )
+        })
+    }
+
+    // ------------------------------------------------------------ messages
+
+    fn stories(&self, account: &AccountSummary, room: &mut MessageRoom) -> Result<(), ApiError> {
+        let mut cursor = Cursor::default();
+        while !cursor.finished {
+            let vars = json!({ "filter": {
+                "roomId_eq": room.id,
+                "storyFilter": { "pagination": cursor.pagination(PAGE) },
+            }});
+            let data = self.call(
+                &queries::ROOM_STORIES,
+                vars,
+                Some(&account.id),
+                &format!("Messages: {}", room.topic),
+            )?;
+            let connection = at(&data, &["roomStories"]);
+            let edges = list(connection, &["edges"]);
+            room.messages.extend(
+                edges
+                    .iter()
+                    .filter_map(|e| mapping::message(at(e, &["node"]), self.today)),
+            );
+            cursor.advance(connection, edges.len());
+        }
+        room.messages
+            .sort_by(|a, b| a.sent.cmp(&b.sent).then_with(|| a.id.cmp(&b.id)));
+        room.messages.dedup_by(|a, b| a.id == b.id);
+        Ok(())
+    }
+
+    /// Every room once (all filter passes), each with its messages, fetched
+    /// one room at a time.
+    fn room_stream(&self, account: &AccountSummary) -> RecordStream<'_, MessageRoom> {
+        let account = account.clone();
+        let mut walker = RoomWalker::new();
+        let mut pending: VecDeque<Value> = VecDeque::new();
+        self.stream(move || {
+            loop {
+                if let Some(node) = pending.pop_front() {
+                    let Some(mut room) = mapping::room(&node) else {
+                        continue;
+                    };
+                    self.stories(&account, &mut room)?;
+                    return Ok(Page::More(vec![room]));
+                }
+                match walker.next_page(self, &account.id)? {
+                    Some(page) => pending.extend(page),
+                    None => return Ok(Page::Last(Vec::new())),
+                }
+            }
+        })
+    }
+
+    /// Hours and charges per contract and day between `from` and `to`
+    /// (`contractTimeReport`), page by page. Not part of the export yet.
+    pub fn time_report(
+        &self,
+        account: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<RecordStream<'_, TimeEntry>, PlatformError> {
+        let account = self.account(account)?.clone();
+        let mut cursor = Cursor::default();
+        Ok(self.stream(move || {
+            let vars = json!({
+                "filter": {
+                    "organizationId_eq": account.id,
+                    "timeReportDate_bt": {
+                        "rangeStart": from.format("%Y-%m-%d").to_string(),
+                        "rangeEnd": to.format("%Y-%m-%d").to_string(),
+                    },
+                },
+                "pagination": cursor.pagination(PAGE),
+            });
+            let data = self.call(
+                &queries::TIME_REPORT,
+                vars,
+                Some(&account.id),
+                "Time report",
+            )?;
+            let connection = at(&data, &["contractTimeReport"]);
+            let edges = list(connection, &["edges"]);
+            let entries = edges
+                .iter()
+                .map(|e| at(e, &["node"]))
+                .filter_map(|n| {
+                    Some(TimeEntry {
+                        date: mapping::date(n, &["dateWorkedOn"])?,
+                        contract_id: text(n, &["contract", "id"]),
+                        hours: at(n, &["totalHoursWorked"]).as_f64().unwrap_or(0.0),
+                        charges: mapping::money(n, &["totalCharges"]).unwrap_or_default(),
+                    })
+                })
+                .collect();
+            Ok(if cursor.advance(connection, edges.len()) {
+                Page::More(entries)
+            } else {
+                Page::Last(entries)
+            })
+        }))
+    }
+
+    /// `totalCount` of a connection asked for with a one-record page.
+    fn total_count(
+        &self,
+        query: &Query,
+        variables: Value,
+        account: &AccountSummary,
+        path: &[&str],
+        what: &str,
+    ) -> Result<Option<u64>, ApiError> {
+        let data = self.call(query, variables, Some(&account.id), what)?;
+        Ok(at(&data, path).get("totalCount").and_then(Value::as_u64))
+    }
+}
+
+fn proposal_vars(account: &AccountSummary, status: &str, pagination: Value) -> Value {
+    let mut filter = json!({ "status_eq": status });
+    if account.kind == AccountKind::Agency {
+        filter["organizationId_eq"] = json!(account.id);
+    }
+    json!({
+        "filter": filter,
+        "sortAttribute": { "field": "CREATEDDATETIME", "sortOrder": "DESC" },
+        "pagination": pagination,
+    })
+}
+
+fn work_history_vars(person: &str, offset: u64) -> Value {
+    json!({ "filter": {
+        "personId": person,
+        "pagination": { "offset": offset, "limit": PAGE },
+    }})
+}
+
+fn collect<T>(stream: RecordStream<'_, T>) -> Result<Vec<T>, PlatformError> {
+    stream.collect()
+}
+
+fn count<T>(stream: RecordStream<'_, T>) -> Result<u64, PlatformError> {
+    let mut n = 0;
+    for item in stream {
+        item?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+const OPEN: &[ContractStatus] = &[ContractStatus::Active, ContractStatus::Paused];
+const ALL_CONTRACTS: &[ContractStatus] = &[
+    ContractStatus::Active,
+    ContractStatus::Paused,
+    ContractStatus::Ended,
+];
+
+impl Platform for UpworkPlatform {
+    fn id(&self) -> PlatformId {
+        PlatformId::Upwork
+    }
+
+    fn accounts(&self) -> Result<Vec<AccountSummary>, PlatformError> {
+        Ok(self.accounts.clone())
+    }
+
+    fn pending_work(&self, account: &str) -> Result<PendingWork, PlatformError> {
+        let account = self.account(account)?.clone();
+        let open_contracts = collect(self.contract_stream(&account, OPEN, false))?;
+        let open_proposals: Vec<Proposal> =
+            collect(self.proposal_stream(&account, &mapping::OPEN_PROPOSAL_STATUSES))?
+                .into_iter()
+                .filter(|p| p.status == ProposalStatus::Submitted)
+                .collect();
+        let pending_offers: Vec<Offer> = collect(self.offer_stream(&account))?
+            .into_iter()
+            .filter(|o| o.status == OfferStatus::Pending)
+            .collect();
+        let open_job_posts = collect(self.job_post_stream(&account, true))?;
+        let team = collect(self.team_stream(&account))?;
+        // The whole history, kept only as a sum and the unsettled rows.
+        let mut available = Money::ZERO;
+        let mut unsettled = Vec::new();
+        for t in self.transaction_stream(&account) {
+            let t = t?;
+            if t.status == PaymentStatus::Available {
+                available += t.amount;
+            } else {
+                unsettled.push(t);
+            }
+        }
+        let mut balances = Balances::from_transactions(&unsettled, &open_contracts);
+        balances.available += available;
+        if balances.available.is_negative() {
+            balances.owed += balances.available.abs();
+            balances.available = Money::ZERO;
+        }
+        Ok(PendingWork {
+            account,
+            closed: false,
+            open_contracts,
+            open_proposals,
+            pending_offers,
+            open_job_posts,
+            team,
+            open_disputes: Vec::new(),
+            unsettled,
+            balances,
+        })
+    }
+
+    fn profile(&self, account: &str) -> Result<Profile, PlatformError> {
+        let account = self.account(account)?.clone();
+        if account.kind == AccountKind::Freelancer {
+            let data = self.call(
+                &queries::FREELANCER_PROFILE,
+                json!({}),
+                Some(&account.id),
+                "Profile",
+            )?;
+            let user = at(&data, &["user"]);
+            let fp = at(user, &["freelancerProfile"]);
+            let profile_url = text(fp, &["personalData", "profileUrl"])
+                .or_else(|| {
+                    text(user, &["ciphertext"])
+                        .map(|c| format!("https://www.upwork.com/freelancers/{c}"))
+                })
+                .unwrap_or_default();
+            return Ok(Profile {
+                title: text(fp, &["personalData", "title"]).unwrap_or_default(),
+                overview: text(fp, &["personalData", "description"]).unwrap_or_default(),
+                location: text(fp, &["countryDetails", "name"]).unwrap_or_default(),
+                hourly_rate: mapping::money(fp, &["personalData", "chargeRate"]),
+                skills: list(fp, &["skills", "edges"])
+                    .iter()
+                    .filter_map(|e| text(e, &["node", "preferredLabel"]))
+                    .collect(),
+                profile_url,
+                total_earnings: mapping::money(fp, &["aggregates", "totalEarnings"])
+                    .unwrap_or_default(),
+                job_success_score: at(fp, &["aggregates", "jobSuccessScore"])
+                    .as_f64()
+                    .filter(|s| (0.0..=100.0).contains(s))
+                    .map(|s| s.round() as u8),
+                account,
+            });
+        }
+        let data = self.call(
+            &queries::ORGANIZATION_PROFILE,
+            json!({}),
+            Some(&account.id),
+            "Profile",
+        )?;
+        let org = at(&data, &["organization"]);
+        let company = at(org, &["company"]);
+        let location = [
+            text(company, &["city"]),
+            text(company, &["country", "name"]),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+        Ok(Profile {
+            title: text(company, &["name"])
+                .or_else(|| text(org, &["name"]))
+                .unwrap_or_else(|| account.display_name.clone()),
+            overview: text(company, &["description"])
+                .or_else(|| text(company, &["summary"]))
+                .unwrap_or_default(),
+            location,
+            hourly_rate: None,
+            skills: Vec::new(),
+            profile_url: String::new(),
+            total_earnings: Money::ZERO,
+            job_success_score: None,
+            account,
+        })
+    }
+
+    fn counts(&self, account: &str) -> Result<SectionCounts, PlatformError> {
+        let account = self.account(account)?.clone();
+        let contracts = count(self.contract_stream(&account, ALL_CONTRACTS, false))?;
+        let mut proposals = 0;
+        if is_vendor(account.kind) {
+            for status in mapping::PROPOSAL_STATUSES {
+                let total = self.total_count(
+                    &queries::VENDOR_PROPOSALS,
+                    proposal_vars(&account, status, json!({ "first": 1 })),
+                    &account,
+                    &["vendorProposals"],
+                    &format!("Counting proposals ({status})"),
+                )?;
+                proposals += match total {
+                    Some(total) => total,
+                    None => count(self.proposal_stream(&account, one_status(status)))?,
+                };
+            }
+        }
+        let offers = count(self.offer_stream(&account))?;
+        let job_posts = if account.kind == AccountKind::Client {
+            let total = self.total_count(
+                &queries::JOB_POSTINGS,
+                json!({ "filter": { "pagination_eq": { "first": 1 } } }),
+                &account,
+                &["organization", "jobPosting"],
+                "Counting job posts",
+            )?;
+            match total {
+                Some(total) => total,
+                None => count(self.job_post_stream(&account, false))?,
+            }
+        } else {
+            0
+        };
+        let team = count(self.team_stream(&account))?;
+        let known = lock(&self.transaction_counts).get(&account.id).copied();
+        let transactions = match known {
+            Some(n) => n,
+            None => count(self.transaction_stream(&account))?,
+        };
+        let feedback = count(self.feedback_stream(&account))?;
+        let mut rooms = 0;
+        let mut walker = RoomWalker::new();
+        while let Some(page) = walker.next_page(self, &account.id)? {
+            rooms += page.len() as u64;
+        }
+        self.warn(
+            "Upwork does not say how many messages there are until they are fetched; the \
+             export counts them"
+                .into(),
+        );
+        Ok(SectionCounts {
+            contracts,
+            proposals,
+            offers,
+            job_posts,
+            team,
+            transactions,
+            feedback,
+            disputes: 0,
+            rooms,
+            messages: 0,
+        })
+    }
+
+    fn contracts(&self, account: &str) -> Result<RecordStream<'_, Contract>, PlatformError> {
+        let account = self.account(account)?;
+        Ok(self.contract_stream(account, ALL_CONTRACTS, true))
+    }
+
+    fn proposals(&self, account: &str) -> Result<RecordStream<'_, Proposal>, PlatformError> {
+        let account = self.account(account)?;
+        Ok(self.proposal_stream(account, &mapping::PROPOSAL_STATUSES))
+    }
+
+    fn offers(&self, account: &str) -> Result<RecordStream<'_, Offer>, PlatformError> {
+        let account = self.account(account)?;
+        Ok(self.offer_stream(account))
+    }
+
+    fn job_posts(&self, account: &str) -> Result<RecordStream<'_, JobPost>, PlatformError> {
+        let account = self.account(account)?;
+        Ok(self.job_post_stream(account, false))
+    }
+
+    fn team(&self, account: &str) -> Result<RecordStream<'_, TeamMember>, PlatformError> {
+        let account = self.account(account)?;
+        Ok(self.team_stream(account))
+    }
+
+    fn transactions(&self, account: &str) -> Result<RecordStream<'_, Transaction>, PlatformError> {
+        let account = self.account(account)?;
+        Ok(self.transaction_stream(account))
+    }
+
+    fn feedback(&self, account: &str) -> Result<RecordStream<'_, Feedback>, PlatformError> {
+        let account = self.account(account)?;
+        Ok(self.feedback_stream(account))
+    }
+
+    /// Upwork's API has no disputes query: always empty.
+    fn disputes(&self, account: &str) -> Result<RecordStream<'_, Dispute>, PlatformError> {
+        self.account(account)?;
+        Ok(self.empty())
+    }
+
+    fn rooms(&self, account: &str) -> Result<RecordStream<'_, MessageRoom>, PlatformError> {
+        let account = self.account(account)?;
+        Ok(self.room_stream(account))
+    }
+
+    fn watch_fetch(&self, progress: FetchSink, cancel: Arc<AtomicBool>) {
+        self.set_progress(Arc::new(move |p: FetchProgress| {
+            progress(&p.current, p.queries, p.records)
+        }));
+        self.set_cancel(cancel);
+    }
+
+    /// The API has no disputes query: the user checks them by hand.
+    fn manual_checks(&self, _account: &str) -> Vec<ManualCheck> {
+        vec![ManualCheck {
+            id: "upwork-api:no-open-dispute".into(),
+            label: "No dispute is open on any contract (Upwork's API does not list disputes)"
+                .into(),
+            where_to_check: "Each contract's page on Upwork, and Help › My Requests for \
+                             disputes handled by support"
+                .into(),
+        }]
+    }
+}
+
+fn one_status(status: &str) -> &'static [&'static str] {
+    let index = mapping::PROPOSAL_STATUSES
+        .iter()
+        .position(|s| *s == status)
+        .unwrap_or(0);
+    std::slice::from_ref(&mapping::PROPOSAL_STATUSES[index])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organisation_kinds() {
+        let item = |legacy: &str, ty: &str| json!({ "organizationLegacyType": legacy, "organizationType": ty });
+        assert_eq!(
+            org_kind(&item("Client", "Business"), &Value::Null),
+            AccountKind::Client
+        );
+        assert_eq!(
+            org_kind(&item("Vendor", "Business"), &Value::Null),
+            AccountKind::Agency
+        );
+        assert_eq!(
+            org_kind(&item("Vendor", "SoleProprietor"), &Value::Null),
+            AccountKind::Freelancer
+        );
+        let flags = json!({ "flag": { "agency": false, "vendor": true, "client": true } });
+        assert_eq!(
+            org_kind(&item("Client", "Business"), &flags),
+            AccountKind::Freelancer
+        );
+        let agency = json!({ "flag": { "agency": true, "vendor": true } });
+        assert_eq!(org_kind(&Value::Null, &agency), AccountKind::Agency);
+    }
+
+    #[test]
+    fn cursor_stops_on_repeats_and_empty_pages() {
+        let mut c = Cursor::default();
+        let page = |next: bool, end: &str| json!({ "pageInfo": { "hasNextPage": next, "endCursor": end } });
+        assert!(c.advance(&page(true, "a"), 5));
+        assert_eq!(c.pagination(10), json!({ "first": 10, "after": "a" }));
+        assert!(
+            !c.advance(&page(true, "a"), 5),
+            "a repeated cursor ends the walk"
+        );
+        let mut c = Cursor::default();
+        assert!(
+            !c.advance(&page(true, "b"), 0),
+            "an empty page ends the walk"
+        );
+        assert!(c.finished);
+    }
+}

@@ -1,0 +1,521 @@
+//! Where secrets live: the API key's client secret and the OAuth tokens.
+//!
+//! The system keyring comes first (service "offboard": Keychain on macOS,
+//! Credential Manager on Windows, the Secret Service on Linux). Where no
+//! keyring service exists — a headless machine with no Secret Service on
+//! D-Bus — the secrets go to one JSON file in the data folder that only the
+//! user can read (mode 0600 from the moment it is created, replaced
+//! atomically), and [`SecretStore::backend`] says so, so the UI can warn.
+//!
+//! Secrets never reach logs, `Debug` output, exports or the state file:
+//! they travel as [`Secret`], whose `Debug` prints `[redacted]` and which
+//! has neither `Display` nor `Serialize`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// The keyring service name every entry is filed under.
+pub const KEYRING_SERVICE: &str = "offboard";
+
+/// The fallback file's name inside the data folder.
+pub const SECRETS_FILE: &str = "secrets.json";
+
+const FILE_FORMAT_VERSION: u64 = 1;
+
+/// A secret string. `Debug` prints `[redacted]`; there is no `Display` and
+/// no `Serialize`, so it cannot slip into a log line or a saved file by
+/// accident. Read it with [`Secret::expose`] at the one place it is sent.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(secret: impl Into<String>) -> Secret {
+        Secret(secret.into())
+    }
+
+    /// The secret itself, for the one place that must send or store it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(secret: String) -> Secret {
+        Secret(secret)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(secret: &str) -> Secret {
+        Secret(secret.to_owned())
+    }
+}
+
+/// Where this store keeps secrets, for the UI to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretBackend {
+    /// The operating system's keyring.
+    Keyring,
+    /// No keyring service was found: a file only the user can read.
+    File { path: PathBuf },
+}
+
+impl SecretBackend {
+    /// The warning the UI shows when secrets are not in a keyring.
+    pub fn warning(&self) -> Option<String> {
+        match self {
+            SecretBackend::Keyring => None,
+            SecretBackend::File { path } => Some(format!(
+                "No system keyring was found, so your API key and tokens are stored in a file \
+                 only you can read (mode 0600). Anyone who can log in as you, or read your \
+                 backups, can read it: {}",
+                path.display()
+            )),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error(
+        "the system keyring could not {action} \"{key}\" ({problem}); unlock the keyring and try again"
+    )]
+    Keyring {
+        action: &'static str,
+        key: String,
+        problem: String,
+    },
+    #[error("could not {action}: {source}; check that you may write to the folder: {path}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the secrets file cannot be read ({problem}); delete it and connect again: {path}")]
+    Damaged { problem: String, path: PathBuf },
+    #[error("the stored \"{key}\" is not in Offboard's format; disconnect and connect again")]
+    Format { key: String },
+}
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Keyring,
+    File,
+}
+
+/// The secret store: keyring first, a 0600 file where there is none.
+///
+/// Cheap to clone; clones share one lock so the file is never written by
+/// two threads at once.
+#[derive(Clone, Debug)]
+pub struct SecretStore {
+    backend: Backend,
+    /// The fallback file (also read, as a migration source, when the keyring
+    /// is in use and does not hold a key).
+    file: PathBuf,
+    lock: Arc<Mutex<()>>,
+}
+
+impl SecretStore {
+    /// Use the system keyring when one answers, else a file in
+    /// `fallback_dir` (the user's data folder).
+    pub fn new(fallback_dir: PathBuf) -> SecretStore {
+        let backend = if keyring_available() {
+            Backend::Keyring
+        } else {
+            log::warn!(
+                "no system keyring answered; secrets go to a file only this user can read: {}",
+                fallback_dir.join(SECRETS_FILE).display()
+            );
+            Backend::File
+        };
+        SecretStore {
+            backend,
+            file: fallback_dir.join(SECRETS_FILE),
+            lock: Arc::new(Mutex::new(())),
+        }
+    }
+
+    /// Always use the file in `dir`, never the keyring (tests, and users who
+    /// ask for it).
+    pub fn file_only(dir: PathBuf) -> SecretStore {
+        SecretStore {
+            backend: Backend::File,
+            file: dir.join(SECRETS_FILE),
+            lock: Arc::new(Mutex::new(())),
+        }
+    }
+
+    pub fn backend(&self) -> SecretBackend {
+        match self.backend {
+            Backend::Keyring => SecretBackend::Keyring,
+            Backend::File => SecretBackend::File {
+                path: self.file.clone(),
+            },
+        }
+    }
+
+    /// Store `secret` under `key`, replacing any earlier one.
+    pub fn save(&self, key: &str, secret: &str) -> Result<(), SecretError> {
+        let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        match self.backend {
+            Backend::Keyring => {
+                entry(key, "store")?
+                    .set_password(secret)
+                    .map_err(|e| keyring_error("store", key, &e))?;
+                // A copy left in the fallback file from a keyring-less past
+                // would outlive a later delete: drop it.
+                if self.file.exists() {
+                    self.file_remove(key)?;
+                }
+                Ok(())
+            }
+            Backend::File => {
+                let mut map = self.file_read()?;
+                map.insert(key.to_owned(), secret.to_owned());
+                self.file_write(&map)
+            }
+        }
+    }
+
+    /// The secret stored under `key`, if any.
+    pub fn load(&self, key: &str) -> Result<Option<Secret>, SecretError> {
+        let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Backend::Keyring = self.backend {
+            match entry(key, "read")?.get_password() {
+                Ok(secret) => return Ok(Some(Secret(secret))),
+                Err(keyring::Error::NoEntry) => {}
+                Err(e) => return Err(keyring_error("read", key, &e)),
+            }
+            if !self.file.exists() {
+                return Ok(None);
+            }
+        }
+        Ok(self.file_read()?.remove(key).map(Secret))
+    }
+
+    /// Forget the secret under `key` (no error when there is none).
+    pub fn delete(&self, key: &str) -> Result<(), SecretError> {
+        let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Backend::Keyring = self.backend {
+            match entry(key, "delete")?.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => {}
+                Err(e) => return Err(keyring_error("delete", key, &e)),
+            }
+        }
+        if self.file.exists() {
+            self.file_remove(key)?;
+        }
+        Ok(())
+    }
+
+    fn file_remove(&self, key: &str) -> Result<(), SecretError> {
+        let mut map = self.file_read()?;
+        if map.remove(key).is_some() {
+            self.file_write(&map)?;
+        }
+        Ok(())
+    }
+
+    fn file_read(&self) -> Result<BTreeMap<String, String>, SecretError> {
+        let path = &self.file;
+        let bytes = match fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+            Err(source) => {
+                return Err(SecretError::Io {
+                    action: "read the secrets file",
+                    path: path.clone(),
+                    source,
+                });
+            }
+        };
+        tighten_permissions(path);
+        let file: SecretsFile =
+            serde_json::from_slice(&bytes).map_err(|e| SecretError::Damaged {
+                // Only the position: the message could quote a secret.
+                problem: format!("not valid JSON at line {}, column {}", e.line(), e.column()),
+                path: path.clone(),
+            })?;
+        if file.version > FILE_FORMAT_VERSION {
+            return Err(SecretError::Damaged {
+                problem: format!(
+                    "it was written by a newer Offboard (format {}, this one reads {FILE_FORMAT_VERSION})",
+                    file.version
+                ),
+                path: path.clone(),
+            });
+        }
+        Ok(file.secrets)
+    }
+
+    /// Replace the file atomically: a new file created with mode 0600 (never
+    /// readable by others, not even for a moment), written, synced, then
+    /// renamed over the old one.
+    fn file_write(&self, secrets: &BTreeMap<String, String>) -> Result<(), SecretError> {
+        let path = &self.file;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        create_private_dir(dir).map_err(|source| SecretError::Io {
+            action: "create the data folder",
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let body = SecretsFile {
+            version: FILE_FORMAT_VERSION,
+            secrets: secrets.clone(),
+        };
+        let json = serde_json::to_vec_pretty(&body).map_err(|e| SecretError::Io {
+            action: "encode the secrets",
+            path: path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        let temp = dir.join(format!(
+            ".{SECRETS_FILE}.{}-{:016x}.tmp",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        let written = write_private(&temp, &json).and_then(|()| fs::rename(&temp, path));
+        if let Err(source) = written {
+            let _ = fs::remove_file(&temp);
+            return Err(SecretError::Io {
+                action: "write the secrets file",
+                path: path.clone(),
+                source,
+            });
+        }
+        sync_dir(dir);
+        Ok(())
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SecretsFile {
+    version: u64,
+    secrets: BTreeMap<String, String>,
+}
+
+/// Whether the platform keyring answers: the store initialises (on Linux,
+/// a Secret Service is reachable on the session bus) and a lookup of an
+/// entry that does not exist comes back as "no entry".
+fn keyring_available() -> bool {
+    if let Err(e) = keyring::Entry::store_status() {
+        log::info!("no system keyring: {e}");
+        return false;
+    }
+    match keyring::Entry::new(KEYRING_SERVICE, "availability-probe").map(|e| e.get_password()) {
+        Ok(Ok(_)) | Ok(Err(keyring::Error::NoEntry)) => true,
+        Ok(Err(e)) | Err(e) => {
+            log::info!("the system keyring does not answer: {e}");
+            false
+        }
+    }
+}
+
+fn entry(key: &str, action: &'static str) -> Result<keyring::Entry, SecretError> {
+    keyring::Entry::new(KEYRING_SERVICE, key).map_err(|e| keyring_error(action, key, &e))
+}
+
+/// Keyring errors, described without their payload (some variants carry the
+/// secret's bytes).
+fn keyring_error(action: &'static str, key: &str, error: &keyring::Error) -> SecretError {
+    use keyring::Error as E;
+    let problem = match error {
+        E::BadEncoding(_) | E::BadDataFormat(..) => "the stored value is not text".to_owned(),
+        E::NoEntry => "there is no such entry".to_owned(),
+        E::TooLong(what, limit) => {
+            format!("the {what} is longer than the keyring allows ({limit})")
+        }
+        E::PlatformFailure(e) => format!("keyring failure: {e}"),
+        E::NoStorageAccess(e) => format!("the keyring is locked or refused access: {e}"),
+        E::NoDefaultStore => "no keyring service is available".to_owned(),
+        other => other.to_string(),
+    };
+    SecretError::Keyring {
+        action,
+        key: key.to_owned(),
+        problem,
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // The file lives in the user's own profile folder, whose ACL already
+    // keeps other users out.
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(dir)
+}
+
+/// Make the rename durable; best effort.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// A file someone loosened (a copy, a restore from backup) is put back to
+/// 0600 before its secrets are used.
+fn tighten_permissions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            log::warn!(
+                "the secrets file was readable by others; it is now readable only by you: {}",
+                path.display()
+            );
+            let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o600));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    #[test]
+    fn secret_debug_is_redacted() {
+        let secret = Secret::new("hunter2");
+        assert_eq!(format!("{secret:?}"), "[redacted]");
+        assert_eq!(format!("{:?}", Some(&secret)), "Some([redacted])");
+        assert_eq!(secret.expose(), "hunter2");
+    }
+
+    #[test]
+    fn file_store_round_trip() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let store = SecretStore::file_only(dir.path().join("data"));
+        assert_eq!(store.load("a")?, None);
+        store.save("a", "one")?;
+        store.save("b", "two")?;
+        store.save("a", "three")?;
+        assert_eq!(store.load("a")?, Some(Secret::new("three")));
+        assert_eq!(store.load("b")?, Some(Secret::new("two")));
+        store.delete("a")?;
+        store.delete("a")?;
+        assert_eq!(store.load("a")?, None);
+        assert_eq!(store.load("b")?, Some(Secret::new("two")));
+        // A clone sees the same file.
+        assert_eq!(store.clone().load("b")?, Some(Secret::new("two")));
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn file_is_private_and_no_temp_files_stay() -> TestResult {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let data = dir.path().join("new-data");
+        let store = SecretStore::file_only(data.clone());
+        store.save("k", "v")?;
+        store.save("k2", "v2")?;
+        let path = data.join(SECRETS_FILE);
+        assert_eq!(fs::metadata(&path)?.permissions().mode() & 0o777, 0o600);
+        assert_eq!(fs::metadata(&data)?.permissions().mode() & 0o777, 0o700);
+        let names: Vec<_> = fs::read_dir(&data)?
+            .map(|e| e.map(|e| e.file_name()))
+            .collect::<Result<_, _>>()?;
+        assert_eq!(names, vec![std::ffi::OsString::from(SECRETS_FILE)]);
+        assert_eq!(store.backend(), SecretBackend::File { path: path.clone() });
+        let warning = store.backend().warning().unwrap_or_default();
+        assert!(warning.contains("only you can read"), "{warning}");
+        assert!(warning.ends_with(&path.display().to_string()), "{warning}");
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn loosened_file_is_tightened_on_read() -> TestResult {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let store = SecretStore::file_only(dir.path().to_path_buf());
+        store.save("k", "v")?;
+        let path = dir.path().join(SECRETS_FILE);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644))?;
+        assert_eq!(store.load("k")?, Some(Secret::new("v")));
+        assert_eq!(fs::metadata(&path)?.permissions().mode() & 0o777, 0o600);
+        Ok(())
+    }
+
+    #[test]
+    fn new_uses_the_keyring_or_the_file_in_the_given_folder() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let store = SecretStore::new(dir.path().to_path_buf());
+        match store.backend() {
+            SecretBackend::Keyring => assert_eq!(store.backend().warning(), None),
+            SecretBackend::File { path } => {
+                assert_eq!(path, dir.path().join(SECRETS_FILE));
+                assert!(store.backend().warning().is_some());
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn damaged_file_names_the_file_without_quoting_it() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let store = SecretStore::file_only(dir.path().to_path_buf());
+        fs::write(dir.path().join(SECRETS_FILE), "{\"secrets\": \"topsecret")?;
+        let err = store
+            .load("k")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains(SECRETS_FILE), "{err}");
+        assert!(!err.contains("topsecret"), "{err}");
+        Ok(())
+    }
+}

@@ -1,0 +1,864 @@
+//! The OAuth2 loopback flow end to end, against a fake Upwork on 127.0.0.1:
+//! a stand-in browser follows the authorize page's redirect to Offboard's
+//! one-shot listener; the fake token endpoint checks every credential.
+//! Nothing here contacts a public address.
+
+use offboard::platform::upwork::api::{ApiError, TokenSource};
+use offboard::platform::upwork::auth::{
+    self, ApiKey, AuthError, OAuthEndpoints, Tokens, UpworkTokenSource,
+};
+use offboard::platform::upwork::secrets::{SECRETS_FILE, Secret, SecretBackend, SecretStore};
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const CLIENT_ID: &str = "offboard-test-client";
+const CODE: &str = "the-one-code";
+const WAIT: Duration = Duration::from_secs(20);
+
+// ---------------------------------------------------------------------------
+// A logger that keeps every record, so tests can show no secret was logged.
+
+struct Captured(Mutex<Vec<String>>);
+
+impl log::Log for Captured {
+    fn enabled(&self, _: &log::Metadata) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record) {
+        let line = format!("{} {} {}", record.level(), record.target(), record.args());
+        if let Ok(mut lines) = self.0.lock() {
+            lines.push(line);
+        }
+    }
+    fn flush(&self) {}
+}
+
+fn logs() -> &'static Captured {
+    static LOGGER: OnceLock<&'static Captured> = OnceLock::new();
+    LOGGER.get_or_init(|| {
+        let logger: &'static Captured = Box::leak(Box::new(Captured(Mutex::new(Vec::new()))));
+        let _ = log::set_logger(logger);
+        log::set_max_level(log::LevelFilter::Trace);
+        logger
+    })
+}
+
+fn assert_not_logged(secrets: &[&str]) {
+    let lines = logs().0.lock().map(|l| l.clone()).unwrap_or_default();
+    assert!(
+        !lines.is_empty(),
+        "the logger saw nothing; is it installed?"
+    );
+    for line in &lines {
+        for secret in secrets {
+            assert!(!line.contains(secret), "a secret reached the log: {line}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Fake Upwork: the authorize page and the token endpoint.
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Authorize {
+    /// Redirect back with the code and the state it was given.
+    Approve,
+    /// Redirect back with a state Offboard never sent.
+    WrongState,
+    /// The user pressed "Deny".
+    Deny,
+    /// "Deny", from a server that leaves the state out of error answers.
+    DenyWithoutState,
+}
+
+#[derive(Debug, Clone)]
+struct TokenCall {
+    form: HashMap<String, String>,
+    authorization: Option<String>,
+}
+
+struct FakeUpwork {
+    base: String,
+    server: Arc<tiny_http::Server>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    authorize_queries: Arc<Mutex<Vec<HashMap<String, String>>>>,
+    token_calls: Arc<Mutex<Vec<TokenCall>>>,
+    refuse_refresh: Arc<AtomicBool>,
+    issued: Arc<AtomicUsize>,
+}
+
+struct Config {
+    authorize: Authorize,
+    client_secret: String,
+}
+
+impl FakeUpwork {
+    fn start(
+        authorize: Authorize,
+        client_secret: &str,
+    ) -> Result<FakeUpwork, Box<dyn std::error::Error>> {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").map_err(|e| e.to_string())?);
+        let port = server
+            .server_addr()
+            .to_ip()
+            .map(|a| a.port())
+            .ok_or("the fake server has no port")?;
+        let mut fake = FakeUpwork {
+            base: format!("http://127.0.0.1:{port}"),
+            server: server.clone(),
+            thread: None,
+            authorize_queries: Arc::default(),
+            token_calls: Arc::default(),
+            refuse_refresh: Arc::default(),
+            issued: Arc::default(),
+        };
+        let config = Config {
+            authorize,
+            client_secret: client_secret.to_owned(),
+        };
+        let (queries, calls, refuse, issued) = (
+            fake.authorize_queries.clone(),
+            fake.token_calls.clone(),
+            fake.refuse_refresh.clone(),
+            fake.issued.clone(),
+        );
+        let thread = std::thread::Builder::new()
+            .name("fake-upwork".into())
+            .spawn(move || {
+                for request in server.incoming_requests() {
+                    serve(request, &config, &queries, &calls, &refuse, &issued);
+                }
+            })?;
+        fake.thread = Some(thread);
+        Ok(fake)
+    }
+
+    fn endpoints(&self) -> OAuthEndpoints {
+        OAuthEndpoints {
+            authorize_url: format!("{}/ab/account-security/oauth2/authorize", self.base),
+            token_url: format!("{}/api/v3/oauth2/token", self.base),
+        }
+    }
+
+    fn token_calls(&self) -> Vec<TokenCall> {
+        self.token_calls
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_default()
+    }
+
+    fn authorize_queries(&self) -> Vec<HashMap<String, String>> {
+        self.authorize_queries
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for FakeUpwork {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn query_map(url: &url::Url) -> HashMap<String, String> {
+    url.query_pairs().into_owned().collect()
+}
+
+fn header(name: &str, value: &str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .unwrap_or_else(|()| panic!("bad header {name}"))
+}
+
+fn json(status: u16, body: serde_json::Value) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    tiny_http::Response::from_string(body.to_string())
+        .with_status_code(status)
+        .with_header(header("Content-Type", "application/json"))
+}
+
+fn serve(
+    mut request: tiny_http::Request,
+    config: &Config,
+    queries: &Mutex<Vec<HashMap<String, String>>>,
+    calls: &Mutex<Vec<TokenCall>>,
+    refuse_refresh: &AtomicBool,
+    issued: &AtomicUsize,
+) {
+    let Ok(url) = url::Url::parse(&format!("http://fake{}", request.url())) else {
+        let _ = request.respond(tiny_http::Response::empty(400));
+        return;
+    };
+    match (request.method().clone(), url.path()) {
+        (tiny_http::Method::Get, "/ab/account-security/oauth2/authorize") => {
+            let q = query_map(&url);
+            if let Ok(mut all) = queries.lock() {
+                all.push(q.clone());
+            }
+            let (Some(redirect), Some(state)) = (q.get("redirect_uri"), q.get("state")) else {
+                let _ = request
+                    .respond(tiny_http::Response::from_string("bad request").with_status_code(400));
+                return;
+            };
+            let Ok(mut back) = url::Url::parse(redirect) else {
+                let _ = request.respond(tiny_http::Response::empty(400));
+                return;
+            };
+            match config.authorize {
+                Authorize::Approve => {
+                    back.query_pairs_mut()
+                        .append_pair("code", CODE)
+                        .append_pair("state", state);
+                }
+                Authorize::WrongState => {
+                    back.query_pairs_mut()
+                        .append_pair("code", CODE)
+                        .append_pair("state", "forged-state");
+                }
+                Authorize::Deny => {
+                    back.query_pairs_mut()
+                        .append_pair("error", "access_denied")
+                        .append_pair("error_description", "The user denied access")
+                        .append_pair("state", state);
+                }
+                Authorize::DenyWithoutState => {
+                    back.query_pairs_mut().append_pair("error", "access_denied");
+                }
+            }
+            let _ = request.respond(
+                tiny_http::Response::empty(302).with_header(header("Location", back.as_str())),
+            );
+        }
+        (tiny_http::Method::Post, "/api/v3/oauth2/token") => {
+            let mut body = String::new();
+            let _ = request.as_reader().read_to_string(&mut body);
+            let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
+                .into_owned()
+                .collect();
+            let authorization = request
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("Authorization"))
+                .map(|h| h.value.as_str().to_owned());
+            if let Ok(mut all) = calls.lock() {
+                all.push(TokenCall {
+                    form: form.clone(),
+                    authorization: authorization.clone(),
+                });
+            }
+            let basic = format!(
+                "Basic {}",
+                base64(&format!("{CLIENT_ID}:{}", config.client_secret))
+            );
+            let credentials_ok = authorization.as_deref() == Some(basic.as_str())
+                && form.get("client_id").map(String::as_str) == Some(CLIENT_ID)
+                && form.get("client_secret") == Some(&config.client_secret);
+            if !credentials_ok {
+                let _ = request.respond(json(
+                    401,
+                    serde_json::json!({"error": "invalid_client", "error_description": "Client authentication failed"}),
+                ));
+                return;
+            }
+            let grant_ok = match form.get("grant_type").map(String::as_str) {
+                Some("authorization_code") => form.get("code").map(String::as_str) == Some(CODE),
+                Some("refresh_token") => {
+                    !refuse_refresh.load(Ordering::SeqCst)
+                        && form
+                            .get("refresh_token")
+                            .is_some_and(|r| r.starts_with("refresh-"))
+                }
+                _ => false,
+            };
+            if !grant_ok {
+                let _ = request.respond(json(
+                    400,
+                    serde_json::json!({"error": "invalid_grant", "error_description": "The refresh token is invalid or expired"}),
+                ));
+                return;
+            }
+            let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
+            let _ = request.respond(json(
+                200,
+                serde_json::json!({
+                    "access_token": format!("access-{n}-9f8e7d"),
+                    "refresh_token": format!("refresh-{n}-1a2b3c"),
+                    "token_type": "bearer",
+                    "expires_in": 86399
+                }),
+            ));
+        }
+        _ => {
+            let _ = request.respond(tiny_http::Response::empty(404));
+        }
+    }
+}
+
+fn base64(input: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = input.as_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// The stand-in browser.
+
+struct BrowserVisit {
+    final_url: String,
+    status: u16,
+    body: String,
+}
+
+/// What the stand-in browser saw, one visit per `open_browser` call.
+type Visits = mpsc::Receiver<Result<BrowserVisit, String>>;
+/// Every URL `open_browser` was asked to open.
+type Opened = Arc<Mutex<Vec<String>>>;
+
+/// An `open_browser` that plays the browser on a named thread: GET the
+/// authorize page, follow its redirect to Offboard's listener, report what
+/// the last page said. `before` is fetched first (a favicon, say).
+fn stand_in_browser(
+    before: Option<String>,
+) -> (impl Fn(&str) -> Result<(), String>, Visits, Opened) {
+    let (tx, rx) = mpsc::channel();
+    let opened = Arc::new(Mutex::new(Vec::new()));
+    let seen = opened.clone();
+    let open = move |url: &str| -> Result<(), String> {
+        if let Ok(mut all) = seen.lock() {
+            all.push(url.to_owned());
+        }
+        let url = url.to_owned();
+        let before = before.clone();
+        let tx = tx.clone();
+        std::thread::Builder::new()
+            .name("stand-in-browser".into())
+            .spawn(move || {
+                let visit = || -> Result<BrowserVisit, String> {
+                    let client = reqwest::blocking::Client::builder()
+                        .no_proxy()
+                        .timeout(WAIT)
+                        .build()
+                        .map_err(|e| e.to_string())?;
+                    if let Some(before) = before {
+                        let stray = client.get(before).send().map_err(|e| e.to_string())?;
+                        if stray.status().as_u16() != 404 {
+                            return Err(format!("stray request got {}", stray.status()));
+                        }
+                    }
+                    let response = client.get(url).send().map_err(|e| e.to_string())?;
+                    Ok(BrowserVisit {
+                        final_url: response.url().to_string(),
+                        status: response.status().as_u16(),
+                        body: response.text().map_err(|e| e.to_string())?,
+                    })
+                };
+                let _ = tx.send(visit());
+            })
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    (open, rx, opened)
+}
+
+fn free_port() -> Result<u16, std::io::Error> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn api_key(secret: &str) -> Result<ApiKey, std::io::Error> {
+    Ok(ApiKey {
+        client_id: CLIENT_ID.into(),
+        client_secret: Secret::new(secret),
+        redirect_uri: format!("http://127.0.0.1:{}/callback", free_port()?),
+    })
+}
+
+fn never_cancel() -> AtomicBool {
+    AtomicBool::new(false)
+}
+
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(files_under(&path));
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// The flow
+
+#[test]
+fn loopback_flow_end_to_end_stores_tokens_only_in_the_private_file() -> TestResult {
+    logs();
+    let secret = "client-secret-e2e-77";
+    let fake = FakeUpwork::start(Authorize::Approve, secret)?;
+    let data = tempfile::tempdir()?;
+    let store = SecretStore::file_only(data.path().to_path_buf());
+    let key = api_key(secret)?;
+    let (browser, visits, opened) = stand_in_browser(None);
+
+    let tokens = auth::connect(
+        &store,
+        &key,
+        &fake.endpoints(),
+        &browser,
+        &never_cancel(),
+        WAIT,
+    )?;
+
+    // The tokens the fake endpoint issued.
+    assert_eq!(tokens.access.expose(), "access-1-9f8e7d");
+    assert_eq!(
+        tokens.refresh.as_ref().map(Secret::expose),
+        Some("refresh-1-1a2b3c")
+    );
+    let left = tokens
+        .expires_at
+        .map(|at| at - chrono::Utc::now())
+        .unwrap_or_default();
+    assert!(left > chrono::TimeDelta::hours(23) && left <= chrono::TimeDelta::seconds(86399));
+
+    // The authorize URL: the fake's, with exactly the expected parameters.
+    let opened = opened.lock().map(|o| o.clone()).unwrap_or_default();
+    assert_eq!(opened.len(), 1);
+    assert!(
+        opened[0].starts_with(&fake.endpoints().authorize_url),
+        "{}",
+        opened[0]
+    );
+    let queries = fake.authorize_queries();
+    assert_eq!(queries.len(), 1);
+    let q = &queries[0];
+    assert_eq!(q.get("response_type").map(String::as_str), Some("code"));
+    assert_eq!(q.get("client_id").map(String::as_str), Some(CLIENT_ID));
+    assert_eq!(q.get("redirect_uri"), Some(&key.redirect_uri));
+    assert!(q.get("state").is_some_and(|s| s.len() >= 16), "{q:?}");
+    assert!(!q.contains_key("client_secret"));
+
+    // The browser was answered with the closing page.
+    let visit = visits.recv_timeout(WAIT)??;
+    assert!(
+        visit.final_url.starts_with(&key.redirect_uri),
+        "{}",
+        visit.final_url
+    );
+    assert_eq!(visit.status, 200);
+    assert!(
+        visit
+            .body
+            .contains("You can close this tab and return to Offboard"),
+        "{}",
+        visit.body
+    );
+
+    // One exchange: the code, Basic auth and body credentials.
+    let calls = fake.token_calls();
+    assert_eq!(calls.len(), 1);
+    let call = &calls[0];
+    assert_eq!(
+        call.form.get("grant_type").map(String::as_str),
+        Some("authorization_code")
+    );
+    assert_eq!(call.form.get("code").map(String::as_str), Some(CODE));
+    assert_eq!(call.form.get("redirect_uri"), Some(&key.redirect_uri));
+    assert_eq!(
+        call.form.get("client_id").map(String::as_str),
+        Some(CLIENT_ID)
+    );
+    assert_eq!(
+        call.form.get("client_secret").map(String::as_str),
+        Some(secret)
+    );
+    assert_eq!(
+        call.authorization.as_deref(),
+        Some(format!("Basic {}", base64(&format!("{CLIENT_ID}:{secret}"))).as_str())
+    );
+
+    // Stored: in the secrets file, mode 0600, and read back.
+    let path = data.path().join(SECRETS_FILE);
+    assert_eq!(store.backend(), SecretBackend::File { path: path.clone() });
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path)?.permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    assert_eq!(auth::load_tokens(&store, CLIENT_ID)?, Some(tokens.clone()));
+    assert_eq!(auth::load_api_key(&store)?, Some(key.clone()));
+    let file = std::fs::read_to_string(&path)?;
+    assert!(file.contains("access-1-9f8e7d") && file.contains(secret));
+
+    // Never in the state file, logs or Debug output.
+    let state = offboard::store::Store::new(data.path());
+    state.save(&offboard::model::wizard::SavedState::default())?;
+    let secrets = ["access-1-9f8e7d", "refresh-1-1a2b3c", secret, CODE];
+    for other in files_under(data.path()).iter().filter(|p| **p != path) {
+        let text = std::fs::read_to_string(other).unwrap_or_default();
+        for s in secrets {
+            assert!(!text.contains(s), "{s} found in {}", other.display());
+        }
+    }
+    let debug = format!("{tokens:?} {key:?} {store:?}");
+    for s in secrets {
+        assert!(!debug.contains(s), "{debug}");
+    }
+    assert_not_logged(&secrets);
+    Ok(())
+}
+
+#[test]
+fn stray_requests_on_the_listener_do_not_end_the_wait() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-stray")?;
+    let key = api_key("s-stray")?;
+    let favicon = key.redirect_uri.replace("/callback", "/favicon.ico");
+    let (browser, visits, _) = stand_in_browser(Some(favicon));
+    let tokens = auth::authorize(&key, &fake.endpoints(), &browser, &never_cancel(), WAIT)?;
+    assert_eq!(tokens.access.expose(), "access-1-9f8e7d");
+    assert_eq!(visits.recv_timeout(WAIT)??.status, 200);
+    Ok(())
+}
+
+#[test]
+fn a_wrong_state_is_rejected_and_no_code_is_exchanged() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::WrongState, "s-state")?;
+    let key = api_key("s-state")?;
+    let (browser, visits, _) = stand_in_browser(None);
+    let result = auth::authorize(&key, &fake.endpoints(), &browser, &never_cancel(), WAIT);
+    assert!(
+        matches!(result, Err(AuthError::StateMismatch)),
+        "{result:?}"
+    );
+    assert!(
+        fake.token_calls().is_empty(),
+        "the token endpoint was called"
+    );
+    let visit = visits.recv_timeout(WAIT)??;
+    assert!(visit.body.contains("ignored"), "{}", visit.body);
+    let message = result.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("press Connect again"), "{message}");
+    Ok(())
+}
+
+#[test]
+fn denied_access_says_so() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Deny, "s-deny")?;
+    let key = api_key("s-deny")?;
+    let (browser, visits, _) = stand_in_browser(None);
+    let result = auth::authorize(&key, &fake.endpoints(), &browser, &never_cancel(), WAIT);
+    assert!(matches!(result, Err(AuthError::AccessDenied)), "{result:?}");
+    assert!(fake.token_calls().is_empty());
+    let visit = visits.recv_timeout(WAIT)??;
+    assert!(visit.body.contains("return to Offboard"), "{}", visit.body);
+    Ok(())
+}
+
+#[test]
+fn denied_access_without_state_still_says_so() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::DenyWithoutState, "s-deny2")?;
+    let key = api_key("s-deny2")?;
+    let (browser, _visits, _) = stand_in_browser(None);
+    let result = auth::authorize(&key, &fake.endpoints(), &browser, &never_cancel(), WAIT);
+    assert!(matches!(result, Err(AuthError::AccessDenied)), "{result:?}");
+    assert!(fake.token_calls().is_empty());
+    Ok(())
+}
+
+#[test]
+fn waiting_for_the_browser_times_out_and_frees_the_port() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-timeout")?;
+    let key = api_key("s-timeout")?;
+    let port = key.validate()?;
+    let idle_browser = |_: &str| -> Result<(), String> { Ok(()) };
+    let started = std::time::Instant::now();
+    let result = auth::authorize(
+        &key,
+        &fake.endpoints(),
+        &idle_browser,
+        &never_cancel(),
+        Duration::from_millis(300),
+    );
+    assert!(
+        matches!(result, Err(AuthError::TimedOut { .. })),
+        "{result:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(fake.token_calls().is_empty());
+    // The listener is gone with the flow.
+    TcpListener::bind(("127.0.0.1", port))?;
+    Ok(())
+}
+
+#[test]
+fn cancel_stops_the_wait() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-cancel")?;
+    let key = api_key("s-cancel")?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    let idle_browser = move |_: &str| -> Result<(), String> {
+        let flag = flag.clone();
+        std::thread::Builder::new()
+            .name("canceller".into())
+            .spawn(move || {
+                std::thread::sleep(Duration::from_millis(100));
+                flag.store(true, Ordering::SeqCst);
+            })
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    let result = auth::authorize(&key, &fake.endpoints(), &idle_browser, &cancel, WAIT);
+    assert!(matches!(result, Err(AuthError::Cancelled)), "{result:?}");
+    Ok(())
+}
+
+#[test]
+fn a_port_in_use_is_named_before_the_browser_opens() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-port")?;
+    let taken = TcpListener::bind("127.0.0.1:0")?;
+    let port = taken.local_addr()?.port();
+    let key = ApiKey {
+        redirect_uri: format!("http://127.0.0.1:{port}/callback"),
+        ..api_key("s-port")?
+    };
+    let opened = AtomicBool::new(false);
+    let browser = |_: &str| -> Result<(), String> {
+        opened.store(true, Ordering::SeqCst);
+        Ok(())
+    };
+    let result = auth::authorize(&key, &fake.endpoints(), &browser, &never_cancel(), WAIT);
+    match result {
+        Err(AuthError::PortInUse { port: p }) => assert_eq!(p, port),
+        other => panic!("expected PortInUse, got {other:?}"),
+    }
+    assert!(
+        !opened.load(Ordering::SeqCst),
+        "the browser opened with nobody listening"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_redirect_uri_that_is_not_loopback_is_refused_up_front() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-uri")?;
+    let key = ApiKey {
+        redirect_uri: "https://example.com/callback".into(),
+        ..api_key("s-uri")?
+    };
+    let browser = |_: &str| -> Result<(), String> { Err("must not open".into()) };
+    let result = auth::authorize(&key, &fake.endpoints(), &browser, &never_cancel(), WAIT);
+    let message = result.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("http://127.0.0.1:PORT/"), "{message}");
+    Ok(())
+}
+
+#[test]
+fn a_refused_exchange_shows_the_error_description() -> TestResult {
+    // The fake expects another secret: it answers invalid_client.
+    let fake = FakeUpwork::start(Authorize::Approve, "the-right-secret")?;
+    let key = api_key("a-wrong-secret")?;
+    let (browser, visits, _) = stand_in_browser(None);
+    let result = auth::authorize(&key, &fake.endpoints(), &browser, &never_cancel(), WAIT);
+    let message = match result {
+        Err(e @ AuthError::TokenRefused { .. }) => e.to_string(),
+        other => panic!("expected TokenRefused, got {other:?}"),
+    };
+    assert!(
+        message.contains("Client authentication failed"),
+        "{message}"
+    );
+    assert!(message.contains("client secret"), "{message}");
+    assert!(!message.contains("a-wrong-secret"), "{message}");
+    assert!(
+        visits
+            .recv_timeout(WAIT)??
+            .body
+            .contains("could not connect")
+    );
+    Ok(())
+}
+
+#[test]
+fn a_token_endpoint_that_is_down_is_named() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-down")?;
+    let key = api_key("s-down")?;
+    let dead = format!("http://127.0.0.1:{}/token", free_port()?);
+    let endpoints = OAuthEndpoints {
+        token_url: dead.clone(),
+        ..fake.endpoints()
+    };
+    let (browser, _visits, _) = stand_in_browser(None);
+    let result = auth::authorize(&key, &endpoints, &browser, &never_cancel(), WAIT);
+    let message = match result {
+        Err(e @ AuthError::TokenUnreachable { .. }) => e.to_string(),
+        other => panic!("expected TokenUnreachable, got {other:?}"),
+    };
+    assert!(message.ends_with(&dead), "{message}");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Refresh and disconnect
+
+fn connected_store(
+    dir: &Path,
+    key: &ApiKey,
+    expires_in: chrono::TimeDelta,
+) -> Result<SecretStore, Box<dyn std::error::Error>> {
+    let store = SecretStore::file_only(dir.to_path_buf());
+    auth::save_api_key(&store, key)?;
+    auth::save_tokens(
+        &store,
+        &key.client_id,
+        &Tokens {
+            access: Secret::new("access-0-old"),
+            refresh: Some(Secret::new("refresh-0-old")),
+            expires_at: Some(chrono::Utc::now() + expires_in),
+        },
+    )?;
+    Ok(store)
+}
+
+#[test]
+fn an_expired_token_is_refreshed_with_basic_and_body_credentials() -> TestResult {
+    logs();
+    let secret = "s-refresh-88";
+    let fake = FakeUpwork::start(Authorize::Approve, secret)?;
+    let data = tempfile::tempdir()?;
+    let key = api_key(secret)?;
+    let store = connected_store(data.path(), &key, -chrono::TimeDelta::minutes(5))?;
+    let source = UpworkTokenSource::new(key.clone(), fake.endpoints(), store.clone());
+
+    assert_eq!(source.access_token()?, "access-1-9f8e7d");
+    let calls = fake.token_calls();
+    assert_eq!(calls.len(), 1);
+    let call = &calls[0];
+    assert_eq!(
+        call.form.get("grant_type").map(String::as_str),
+        Some("refresh_token")
+    );
+    assert_eq!(
+        call.form.get("refresh_token").map(String::as_str),
+        Some("refresh-0-old")
+    );
+    assert_eq!(
+        call.form.get("client_id").map(String::as_str),
+        Some(CLIENT_ID)
+    );
+    assert_eq!(
+        call.form.get("client_secret").map(String::as_str),
+        Some(secret)
+    );
+    assert_eq!(
+        call.authorization.as_deref(),
+        Some(format!("Basic {}", base64(&format!("{CLIENT_ID}:{secret}"))).as_str())
+    );
+
+    // Saved, and used without another refresh.
+    let saved = auth::load_tokens(&store, CLIENT_ID)?.ok_or("no tokens saved")?;
+    assert_eq!(saved.access.expose(), "access-1-9f8e7d");
+    assert_eq!(
+        saved.refresh.as_ref().map(Secret::expose),
+        Some("refresh-1-1a2b3c")
+    );
+    assert!(!saved.is_expired(chrono::Utc::now()));
+    assert_eq!(source.access_token()?, "access-1-9f8e7d");
+    assert_eq!(fake.token_calls().len(), 1);
+    assert_not_logged(&[
+        "access-1-9f8e7d",
+        "refresh-1-1a2b3c",
+        "refresh-0-old",
+        secret,
+    ]);
+    Ok(())
+}
+
+#[test]
+fn a_401_refreshes_once_for_requests_that_failed_together() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-401")?;
+    let data = tempfile::tempdir()?;
+    let key = api_key("s-401")?;
+    let store = connected_store(data.path(), &key, chrono::TimeDelta::hours(3))?;
+    let source = UpworkTokenSource::new(key, fake.endpoints(), store);
+    assert_eq!(source.access_token()?, "access-0-old");
+    assert!(fake.token_calls().is_empty(), "a valid token was refreshed");
+    assert_eq!(source.refresh()?, "access-1-9f8e7d");
+    assert_eq!(source.refresh()?, "access-1-9f8e7d");
+    assert_eq!(fake.token_calls().len(), 1);
+    Ok(())
+}
+
+#[test]
+fn a_refused_refresh_asks_to_reconnect_and_forgets_the_dead_tokens() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-refused")?;
+    fake.refuse_refresh.store(true, Ordering::SeqCst);
+    let data = tempfile::tempdir()?;
+    let key = api_key("s-refused")?;
+    let store = connected_store(data.path(), &key, -chrono::TimeDelta::minutes(1))?;
+    let source = UpworkTokenSource::new(key.clone(), fake.endpoints(), store.clone());
+    let result = source.access_token();
+    assert!(matches!(result, Err(ApiError::Reconnect)), "{result:?}");
+    assert_eq!(fake.token_calls().len(), 1);
+    assert_eq!(auth::load_tokens(&store, CLIENT_ID)?, None);
+    // The key stays, so connecting again is one press.
+    assert_eq!(auth::load_api_key(&store)?, Some(key));
+    assert!(matches!(source.refresh(), Err(ApiError::Reconnect)));
+    assert_eq!(fake.token_calls().len(), 1, "nothing left to refresh with");
+    Ok(())
+}
+
+#[test]
+fn disconnect_forgets_tokens_and_secret() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-disconnect-55")?;
+    let data = tempfile::tempdir()?;
+    let key = api_key("s-disconnect-55")?;
+    let store = connected_store(data.path(), &key, chrono::TimeDelta::hours(3))?;
+    let source = UpworkTokenSource::from_store(store.clone(), fake.endpoints())?
+        .ok_or("the saved key was not found")?;
+    assert!(source.is_connected()?);
+
+    auth::disconnect(&store, CLIENT_ID)?;
+    assert_eq!(auth::load_tokens(&store, CLIENT_ID)?, None);
+    assert_eq!(auth::load_api_key(&store)?, None);
+    let file = std::fs::read_to_string(data.path().join(SECRETS_FILE))?;
+    for s in ["s-disconnect-55", "access-0-old", "refresh-0-old"] {
+        assert!(!file.contains(s), "{s} is still in the file");
+    }
+    let fresh = UpworkTokenSource::new(key, fake.endpoints(), store.clone());
+    assert!(matches!(fresh.access_token(), Err(ApiError::Reconnect)));
+    assert!(UpworkTokenSource::from_store(store, fake.endpoints())?.is_none());
+    assert!(fake.token_calls().is_empty());
+    Ok(())
+}
