@@ -1,6 +1,12 @@
 //! Offboard: a desktop exit wizard for leaving a freelance platform.
+//!
+//! `model` holds every rule and is pure; `platform`, `export`, `store` and
+//! `jobs` do the IO; `ui` is egui only; `cli` runs the same engine headless.
 
+pub mod cli;
 pub mod export;
+pub mod jobs;
 pub mod model;
 pub mod platform;
 pub mod store;
+pub mod ui;

@@ -12,15 +12,21 @@ use std::fmt;
 pub enum PlatformId {
     /// The embedded demo platform: offline, realistic data, every action works.
     Demo,
+    /// Upwork's GraphQL API, with the user's own API key.
+    Upwork,
+    /// Transaction-history CSV files downloaded from Upwork.
+    UpworkCsv,
 }
 
 impl PlatformId {
-    pub const ALL: [PlatformId; 1] = [PlatformId::Demo];
+    pub const ALL: [PlatformId; 3] = [PlatformId::Demo, PlatformId::Upwork, PlatformId::UpworkCsv];
 
     /// The name used on the command line and in folder names.
     pub fn slug(self) -> &'static str {
         match self {
             PlatformId::Demo => "demo",
+            PlatformId::Upwork => "upwork",
+            PlatformId::UpworkCsv => "upwork-csv",
         }
     }
 
@@ -31,6 +37,16 @@ impl PlatformId {
     pub fn display_name(self) -> &'static str {
         match self {
             PlatformId::Demo => "Demo platform",
+            PlatformId::Upwork => "Upwork (with your API key)",
+            PlatformId::UpworkCsv => "Upwork (downloaded CSV files)",
+        }
+    }
+
+    /// The platform's own name, for receipts and letters.
+    pub fn company(self) -> &'static str {
+        match self {
+            PlatformId::Demo => "the demo platform",
+            PlatformId::Upwork | PlatformId::UpworkCsv => "Upwork",
         }
     }
 
@@ -40,7 +56,22 @@ impl PlatformId {
                 "A built-in marketplace with realistic sample accounts. Works offline; \
                  nothing you do here touches a real account."
             }
+            PlatformId::Upwork => {
+                "Reads your contracts, proposals, money, messages and reviews through Upwork's \
+                 API with your own API key (client id and secret). Read-only: you resolve \
+                 blockers and close the account on Upwork's website."
+            }
+            PlatformId::UpworkCsv => {
+                "No API key? Add the transaction-history CSV files you downloaded from \
+                 Reports › Transaction History. Balances and money in review come from the \
+                 files; what they cannot show becomes checklist items."
+            }
         }
+    }
+
+    /// Whether Offboard itself carries out resolutions and the closing.
+    pub fn acts_itself(self) -> bool {
+        self == PlatformId::Demo
     }
 }
 
@@ -397,3 +428,12 @@ pub struct SectionCounts {
     pub messages: u64,
 }
 
+
+/// Something a platform source cannot check, which the user confirms by
+/// hand on the checklist (e.g. no contract is still open).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManualCheck {
+    pub id: String,
+    pub label: String,
+    pub where_to_check: String,
+}

@@ -37,6 +37,9 @@ pub fn receipt_text(receipt: &Receipt) -> String {
             None => "not exported with Offboard".to_string(),
         }
     ));
+    if let Some(evidence) = &receipt.evidence {
+        text.push_str(&format!("Closed how:    {evidence}\n"));
+    }
     text.push_str(&format!("Reactivation:  {}\n", reactivation_text(receipt)));
     text
 }
@@ -63,6 +66,18 @@ pub fn reactivation_text(receipt: &Receipt) -> String {
 /// What the platform keeps after closing, in plain words.
 pub fn retention_notice(platform: PlatformId) -> Vec<&'static str> {
     match platform {
+        PlatformId::Upwork | PlatformId::UpworkCsv => vec![
+            "Upwork keeps financial records (transactions, invoices, tax forms) for as long as \
+             tax and anti-money-laundering law requires.",
+            "Contracts, messages and dispute records may be kept to defend legal claims.",
+            "Feedback you left for others can stay on their profiles.",
+            "Your profile stops being public, and you can no longer sign in to download \
+             anything. Freelancers can reactivate within 5 years; accounts with a client side \
+             go through support.",
+            "Everything else can be erased on request: send the letter below to \
+             privacyrequests@upwork.com. The answer is due within one month (GDPR Article \
+             12(3)).",
+        ],
         PlatformId::Demo => vec![
             "Financial records (transactions, invoices, tax forms) are kept for as long as tax \
              and anti-money-laundering law requires, typically 7 years.",
@@ -80,6 +95,7 @@ pub fn retention_notice(platform: PlatformId) -> Vec<&'static str> {
 pub fn privacy_contact(platform: PlatformId) -> &'static str {
     match platform {
         PlatformId::Demo => "privacy@demo-platform.example",
+        PlatformId::Upwork | PlatformId::UpworkCsv => "privacyrequests@upwork.com",
     }
 }
 
@@ -160,6 +176,7 @@ mod tests {
             reactivate_until: Some(at(2031, 11, 23, 10, 0, 5)),
             export_manifest_sha256: Some("9f86d081884c7d659a2feaa0c55ad015".into()),
             receipt_path: Some(PathBuf::from("/tmp/receipt.txt")),
+            evidence: None,
         }
     }
 
@@ -280,5 +297,41 @@ mod tests {
         assert_eq!(notice.len(), 5);
         assert!(notice[0].contains("7 years"), "{}", notice[0]);
         assert!(notice[4].contains("one month"), "{}", notice[4]);
+    }
+}
+
+/// Where and how an account of each kind is closed on Upwork's website.
+pub struct WebsiteClosing {
+    pub url: &'static str,
+    pub steps: Vec<&'static str>,
+}
+
+pub fn website_closing_steps(kind: AccountKind) -> WebsiteClosing {
+    match kind {
+        AccountKind::Freelancer => WebsiteClosing {
+            url: "https://www.upwork.com/freelancers/settings/contactInfo",
+            steps: vec![
+                "Sign in and open Settings › Contact Info.",
+                "Press \"Close my account\" at the bottom of the page.",
+                "Choose the reason, confirm, and answer the security question if asked \
+                 (you may have to set one first).",
+            ],
+        },
+        AccountKind::Client => WebsiteClosing {
+            url: "https://www.upwork.com/ab/account-security/settings",
+            steps: vec![
+                "Sign in as the company owner and open Settings › My Info.",
+                "Press \"Close account\".",
+                "Confirm, and answer the security question if asked.",
+            ],
+        },
+        AccountKind::Agency => WebsiteClosing {
+            url: "https://www.upwork.com/agencies/settings",
+            steps: vec![
+                "Sign in as the agency owner and open Agency Profile.",
+                "Press \"Close my Agency\"; your own freelancer account stays open.",
+                "Confirm, and answer the security question if asked.",
+            ],
+        },
     }
 }

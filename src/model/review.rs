@@ -196,6 +196,10 @@ pub struct ClosureOutcome {
     pub reference: String,
     /// Until when the account can be reactivated, if it can.
     pub reactivate_until: Option<DateTime<Utc>>,
+    /// How the closing is known, where the platform did not do it itself
+    /// (e.g. "you confirmed it; the API now refuses the token").
+    #[serde(default)]
+    pub evidence: Option<String>,
 }
 
 /// Where each kind of account resolves things, in the platform's menus.

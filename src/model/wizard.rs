@@ -2,7 +2,7 @@
 //! send `Event`s, and both return `Effect`s for the outside world to carry
 //! out. Every rule about moving between steps lives here.
 
-use super::account::{AccountSummary, ClientContact, PlatformId, SectionCounts};
+use super::account::{AccountSummary, ClientContact, ManualCheck, PlatformId, SectionCounts};
 use super::review::{AccountChange, Assessment, ChangeKind, ClosureOutcome, PendingWork, Resolution, assess};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -205,6 +205,9 @@ pub struct Receipt {
     pub reference: String,
     pub reactivate_until: Option<DateTime<Utc>>,
     pub export_manifest_sha256: Option<String>,
+    /// How the closing is known, where the platform did not close it itself.
+    #[serde(default)]
+    pub evidence: Option<String>,
     /// Where the receipt was written, when it was.
     pub receipt_path: Option<PathBuf>,
 }
@@ -229,6 +232,15 @@ pub struct Progress {
     pub farewells: BTreeMap<String, String>,
     pub typed_name: String,
     pub receipt: Option<Receipt>,
+    #[serde(default)]
+    pub sources: SourceSettings,
+    /// Manual checks (from sources that cannot see everything) ticked by id.
+    #[serde(default)]
+    pub manual_ticks: BTreeSet<String>,
+    /// The user says the account is closed on the platform's website,
+    /// for sources that cannot close it themselves.
+    #[serde(default)]
+    pub closed_on_website: bool,
 }
 
 impl Default for Progress {
@@ -248,6 +260,9 @@ impl Default for Progress {
             farewells: BTreeMap::new(),
             typed_name: String::new(),
             receipt: None,
+            sources: SourceSettings::default(),
+            manual_ticks: BTreeSet::new(),
+            closed_on_website: false,
         }
     }
 }
@@ -347,6 +362,63 @@ impl ExportJob {
     }
 }
 
+/// What a platform source needs besides its id: the files of the CSV
+/// source and, for tests and proxies, another API endpoint. Secrets are
+/// never here: they live in the OS keyring.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceSettings {
+    pub csv_files: Vec<PathBuf>,
+    pub api_base: Option<String>,
+}
+
+/// Text that must not show up in logs or debug output (an API secret).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretText(pub String);
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The user's own API key, as typed into the connect form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiKeyForm {
+    pub client_id: String,
+    pub client_secret: SecretText,
+    pub redirect_uri: String,
+}
+
+/// How far a networked fetch has got.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FetchStatus {
+    pub current: String,
+    pub queries: u64,
+    pub records: u64,
+}
+
+/// Where signing in to a platform's API stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum AuthState {
+    /// Not known yet, or not asked.
+    #[default]
+    Unknown,
+    /// Waiting for the user to approve in the browser.
+    Authorizing,
+    Connected,
+    NotConnected,
+    Failed(String),
+}
+
+/// What re-checking an export folder against its manifest found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyOutcome {
+    pub files_checked: usize,
+    pub records: u64,
+    /// Each problem as (file, what is wrong).
+    pub problems: Vec<(String, String)>,
+}
+
 /// A message for the user that is not tied to one field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
@@ -368,6 +440,14 @@ pub enum Action {
     Back,
     GoTo(Step),
     ChoosePlatform(PlatformId),
+    AddCsvFiles(Vec<PathBuf>),
+    RemoveCsvFile(PathBuf),
+    ConnectApi(ApiKeyForm),
+    CancelConnectApi,
+    DisconnectApi,
+    ToggleManualCheck(String),
+    CancelFetch,
+    SetClosedOnWebsite(bool),
     ChooseAccount(String),
     ChooseReason(LeaveReason),
     SetOtherReason(String),
@@ -378,6 +458,7 @@ pub enum Action {
     StartExport,
     CancelExport,
     SkipExport(bool),
+    VerifyExport,
     ToggleChecklist(ChecklistItem),
     EditFarewell { client: String, text: String },
     ResetFarewell(String),
@@ -398,13 +479,24 @@ pub enum Effect {
     LoadAccounts {
         platform: PlatformId,
         changes: Vec<AccountChange>,
+        sources: SourceSettings,
     },
+    /// Run the OAuth flow in the browser with the user's API key.
+    AuthorizeApi { platform: PlatformId, key: ApiKeyForm },
+    CancelAuthorize,
+    /// Stop a networked fetch (the review) part-way.
+    CancelFetch,
+    /// Forget the tokens and secret of the platform's API.
+    DisconnectApi { platform: PlatformId },
+    /// Ask whether the platform's API is connected.
+    CheckApiConnection { platform: PlatformId },
     FetchPendingWork { account: String },
     LoadExportPreview { account: String },
     LoadClients { account: String },
     Resolve { account: String, resolution: Resolution },
     RunExport { account: String, parent: PathBuf },
     CancelExport,
+    VerifyExport { folder: PathBuf },
     CloseAccount { account: String, receipt: Receipt, export_folder: Option<PathBuf> },
     WriteText { path: PathBuf, contents: String },
     ResetDemo,
@@ -417,6 +509,9 @@ pub enum Event {
     PendingWorkLoaded { account: String, result: Result<PendingWork, String> },
     ExportPreviewLoaded { account: String, result: Result<SectionCounts, String> },
     ClientsLoaded { account: String, result: Result<Vec<ClientContact>, String> },
+    ManualChecksLoaded { account: String, checks: Vec<ManualCheck> },
+    FetchProgress(FetchStatus),
+    ApiConnection { result: Result<bool, String>, storage_warning: Option<String> },
     Resolved {
         resolution: Resolution,
         change: Result<AccountChange, String>,
@@ -424,6 +519,7 @@ pub enum Event {
     ExportProgress { section: String, sections_done: usize, sections_total: usize, records: u64, bytes: u64 },
     ExportFinished(Result<ExportRecord, String>),
     ExportCancelled,
+    Verified(Result<VerifyOutcome, String>),
     Closed(Result<(ClosureOutcome, Option<PathBuf>), String>),
     TextSaved(Result<PathBuf, String>),
     SaveFailed(String),
@@ -440,6 +536,14 @@ pub struct Wizard {
     pub export_preview: Loadable<SectionCounts>,
     pub clients: Loadable<Vec<ClientContact>>,
     pub export_job: ExportJob,
+    pub verification: Loadable<VerifyOutcome>,
+    /// Checks the source cannot make, for the checklist.
+    pub manual_checks: Vec<ManualCheck>,
+    pub api_auth: AuthState,
+    /// The fetch under way, for sources that report it.
+    pub fetch_status: Option<FetchStatus>,
+    /// Shown when secrets fall back to a private file (no OS keyring).
+    pub secret_storage_warning: Option<String>,
     /// Resolutions sent to the platform and not answered yet.
     pub resolving: BTreeSet<Resolution>,
     pub closing: bool,
@@ -462,6 +566,11 @@ impl Wizard {
             export_preview: Loadable::NotLoaded,
             clients: Loadable::NotLoaded,
             export_job: ExportJob::Idle,
+            verification: Loadable::NotLoaded,
+            manual_checks: Vec::new(),
+            api_auth: AuthState::Unknown,
+            fetch_status: None,
+            secret_storage_warning: None,
             resolving: BTreeSet::new(),
             closing: false,
             close_error: None,
@@ -480,7 +589,7 @@ impl Wizard {
             wizard.progress.step = Step::Done;
         }
         wizard.accounts.begin();
-        let mut effects = vec![wizard.load_accounts()];
+        let mut effects = vec![wizard.connect_platform()];
         effects.extend(wizard.enter_step(now));
         (wizard, effects)
     }
@@ -575,7 +684,12 @@ impl Wizard {
                 }
             }
             Step::Checklist => {
-                let left = ChecklistItem::ALL.len() - p.checklist.len();
+                let manual_left = self
+                    .manual_checks
+                    .iter()
+                    .filter(|c| !p.manual_ticks.contains(&c.id))
+                    .count();
+                let left = ChecklistItem::ALL.len() - p.checklist.len() + manual_left;
                 (left > 0).then(|| {
                     format!(
                         "Tick the {left} remaining checklist item{} to continue; tick those \
@@ -614,6 +728,12 @@ impl Wizard {
                 account.username
             )),
             None => reasons.push("no account is chosen".into()),
+        }
+        if !self.progress.platform.acts_itself() && !self.progress.closed_on_website {
+            reasons.push(format!(
+                "close the account on {}'s website, then tick that you did",
+                self.progress.platform.company()
+            ));
         }
         if self.closing {
             reasons.push("closing is under way".into());
@@ -684,7 +804,9 @@ impl Wizard {
                     self.forget_account();
                     self.accounts = Loadable::NotLoaded;
                     self.accounts.begin();
-                    return vec![self.load_accounts()];
+                    self.manual_checks.clear();
+                    self.api_auth = AuthState::Unknown;
+                    return vec![self.connect_platform()];
                 }
                 Vec::new()
             }
@@ -705,6 +827,71 @@ impl Wizard {
                 };
                 self.forget_account();
                 self.progress.account = Some(summary);
+                Vec::new()
+            }
+            Action::AddCsvFiles(paths) => {
+                let files = &mut self.progress.sources.csv_files;
+                let before = files.len();
+                for path in paths {
+                    if !files.contains(&path) {
+                        files.push(path);
+                    }
+                }
+                if files.len() == before {
+                    return Vec::new();
+                }
+                self.reload_source()
+            }
+            Action::RemoveCsvFile(path) => {
+                let files = &mut self.progress.sources.csv_files;
+                let before = files.len();
+                files.retain(|f| f != &path);
+                if files.len() == before {
+                    return Vec::new();
+                }
+                self.reload_source()
+            }
+            Action::ConnectApi(key) => {
+                if self.api_auth == AuthState::Authorizing || self.is_closed() {
+                    return Vec::new();
+                }
+                self.api_auth = AuthState::Authorizing;
+                vec![Effect::AuthorizeApi {
+                    platform: self.progress.platform,
+                    key,
+                }]
+            }
+            Action::CancelConnectApi => {
+                if self.api_auth == AuthState::Authorizing {
+                    return vec![Effect::CancelAuthorize];
+                }
+                Vec::new()
+            }
+            Action::DisconnectApi => {
+                if self.busy_leaving() {
+                    return Vec::new();
+                }
+                self.forget_account();
+                self.accounts = Loadable::NotLoaded;
+                self.api_auth = AuthState::NotConnected;
+                vec![Effect::DisconnectApi {
+                    platform: self.progress.platform,
+                }]
+            }
+            Action::ToggleManualCheck(id) => {
+                if !self.progress.manual_ticks.remove(&id) {
+                    self.progress.manual_ticks.insert(id);
+                }
+                Vec::new()
+            }
+            Action::CancelFetch => {
+                if self.assessment.is_loading() {
+                    return vec![Effect::CancelFetch];
+                }
+                Vec::new()
+            }
+            Action::SetClosedOnWebsite(closed) => {
+                self.progress.closed_on_website = closed;
                 Vec::new()
             }
             Action::ChooseReason(reason) => {
@@ -764,6 +951,18 @@ impl Wizard {
                     return vec![Effect::CancelExport];
                 }
                 Vec::new()
+            }
+            Action::VerifyExport => {
+                let Some(record) = &self.progress.export else {
+                    return Vec::new();
+                };
+                if self.verification.is_loading() || self.export_job.is_running() {
+                    return Vec::new();
+                }
+                let folder = record.folder.clone();
+                self.verification = Loadable::NotLoaded;
+                self.verification.begin();
+                vec![Effect::VerifyExport { folder }]
             }
             Action::SkipExport(skip) => {
                 self.progress.export_skipped = skip;
@@ -855,11 +1054,47 @@ impl Wizard {
                 if !is_current(&account) {
                     return Vec::new();
                 }
+                self.fetch_status = None;
                 self.assessment.finish(result.map(|work| assess(&work, now)));
                 if std::mem::take(&mut self.refetch_pending_work) {
                     return self.fetch_pending_work();
                 }
                 Vec::new()
+            }
+            Event::FetchProgress(status) => {
+                if self.assessment.is_loading() {
+                    self.fetch_status = Some(status);
+                }
+                Vec::new()
+            }
+            Event::ManualChecksLoaded { account, checks } => {
+                if is_current(&account) {
+                    self.manual_checks = checks;
+                }
+                Vec::new()
+            }
+            Event::ApiConnection {
+                result,
+                storage_warning,
+            } => {
+                self.secret_storage_warning = storage_warning;
+                match result {
+                    Ok(true) => {
+                        self.api_auth = AuthState::Connected;
+                        self.accounts.begin();
+                        vec![self.load_accounts()]
+                    }
+                    Ok(false) => {
+                        self.api_auth = AuthState::NotConnected;
+                        self.accounts = Loadable::NotLoaded;
+                        Vec::new()
+                    }
+                    Err(message) => {
+                        self.api_auth = AuthState::Failed(message);
+                        self.accounts = Loadable::NotLoaded;
+                        Vec::new()
+                    }
+                }
             }
             Event::ExportPreviewLoaded { account, result } => {
                 if is_current(&account) {
@@ -913,12 +1148,17 @@ impl Wizard {
             Event::ExportFinished(result) => {
                 match result {
                     Ok(record) => {
+                        self.verification = Loadable::NotLoaded;
                         self.progress.export = Some(record);
                         self.progress.export_skipped = false;
                         self.export_job = ExportJob::Idle;
                     }
                     Err(message) => self.export_job = ExportJob::Failed(message),
                 }
+                Vec::new()
+            }
+            Event::Verified(result) => {
+                self.verification.finish(result);
                 Vec::new()
             }
             Event::ExportCancelled => {
@@ -1013,6 +1253,7 @@ impl Wizard {
             reference: outcome.reference.clone(),
             reactivate_until: outcome.reactivate_until,
             export_manifest_sha256: self.progress.export.as_ref().map(|e| e.manifest_sha256.clone()),
+            evidence: outcome.evidence.clone(),
             receipt_path,
         }
     }
@@ -1033,6 +1274,7 @@ impl Wizard {
                 closed_at: now,
                 reference: String::new(),
                 reactivate_until: None,
+                evidence: None,
             },
             None,
         );
@@ -1073,10 +1315,21 @@ impl Wizard {
         }
     }
 
+    /// API sources first find out whether the user has connected; the
+    /// others list their accounts at once.
+    fn connect_platform(&mut self) -> Effect {
+        let platform = self.progress.platform;
+        if platform == PlatformId::Upwork && self.api_auth != AuthState::Connected {
+            return Effect::CheckApiConnection { platform };
+        }
+        self.load_accounts()
+    }
+
     fn load_accounts(&self) -> Effect {
         Effect::LoadAccounts {
             platform: self.progress.platform,
             changes: self.account_changes.clone(),
+            sources: self.progress.sources.clone(),
         }
     }
 
@@ -1091,6 +1344,23 @@ impl Wizard {
         vec![Effect::FetchPendingWork { account }]
     }
 
+    /// The source's data changed (files added or removed): list the
+    /// accounts again and drop what was loaded from the old data.
+    fn reload_source(&mut self) -> Vec<Effect> {
+        if self.busy_leaving() || self.is_closed() {
+            return Vec::new();
+        }
+        self.assessment = Loadable::NotLoaded;
+        self.export_preview = Loadable::NotLoaded;
+        self.clients = Loadable::NotLoaded;
+        self.manual_checks.clear();
+        if self.progress.platform != PlatformId::UpworkCsv {
+            return Vec::new();
+        }
+        self.accounts.begin();
+        vec![self.load_accounts()]
+    }
+
     /// Everything tied to the chosen account goes when the account changes.
     fn forget_account(&mut self) {
         let p = &mut self.progress;
@@ -1102,18 +1372,23 @@ impl Wizard {
         // about the account being closed, so a new account starts unticked.
         p.checklist.clear();
         p.typed_name.clear();
+        p.manual_ticks.clear();
+        p.closed_on_website = false;
         p.furthest = p.furthest.min(p.step);
         self.assessment = Loadable::NotLoaded;
         self.refetch_pending_work = false;
+        self.verification = Loadable::NotLoaded;
         self.export_preview = Loadable::NotLoaded;
         self.clients = Loadable::NotLoaded;
         self.export_job = ExportJob::Idle;
         self.resolving.clear();
         self.close_error = None;
+        self.manual_checks.clear();
     }
 
     fn reset_runtime(&mut self) {
         self.refetch_pending_work = false;
+        self.verification = Loadable::NotLoaded;
         self.assessment = Loadable::NotLoaded;
         self.export_preview = Loadable::NotLoaded;
         self.clients = Loadable::NotLoaded;
@@ -1303,6 +1578,7 @@ mod tests {
             vec![Effect::LoadAccounts {
                 platform: PlatformId::Demo,
                 changes: Vec::new(),
+                sources: SourceSettings::default(),
             }]
         );
         assert_eq!(w.next_blocked_reason(), None);
@@ -1849,6 +2125,7 @@ mod tests {
             reactivate_until: None,
             export_manifest_sha256: Some(export_record().manifest_sha256),
             receipt_path: None,
+            evidence: None,
         };
         assert_eq!(
             effects,
@@ -2200,6 +2477,7 @@ mod tests {
             closed_at: at(2026, 11, 23, 10, 0, 3),
             reference: "DEMO-CLOSE-0042".into(),
             reactivate_until: Some(at(2031, 11, 23, 10, 0, 3)),
+            evidence: None,
         }
     }
 
@@ -2236,6 +2514,7 @@ mod tests {
             reactivate_until: outcome().reactivate_until,
             export_manifest_sha256: Some(export_record().manifest_sha256),
             receipt_path: Some(path),
+            evidence: None,
         };
         assert_eq!(w.progress.receipt, Some(receipt));
         assert_eq!(w.step(), Step::Done);
@@ -2416,6 +2695,7 @@ mod tests {
                 Effect::LoadAccounts {
                     platform: PlatformId::Demo,
                     changes: w.account_changes.clone(),
+                    sources: SourceSettings::default(),
                 },
                 Effect::LoadClients {
                     account: "freelancer".into()
@@ -2439,6 +2719,7 @@ mod tests {
                 Effect::LoadAccounts {
                     platform: PlatformId::Demo,
                     changes: Vec::new(),
+                    sources: SourceSettings::default(),
                 },
                 fetch(),
             ]
@@ -2465,6 +2746,7 @@ mod tests {
             vec![Effect::LoadAccounts {
                 platform: PlatformId::Demo,
                 changes: w.account_changes.clone(),
+                sources: SourceSettings::default(),
             }]
         );
         Ok(())
@@ -2491,6 +2773,7 @@ mod tests {
                 Effect::LoadAccounts {
                     platform: PlatformId::Demo,
                     changes: Vec::new(),
+                    sources: SourceSettings::default(),
                 },
                 fetch(),
             ]
@@ -2583,6 +2866,7 @@ mod tests {
             vec![Effect::LoadAccounts {
                 platform: PlatformId::Demo,
                 changes: Vec::new(),
+                sources: SourceSettings::default(),
             }]
         );
         assert_eq!(
@@ -2670,5 +2954,114 @@ mod tests {
         let effects = work_loaded(&mut w, blocked_work(&freelancer(), 0), now());
         assert_eq!(effects, Vec::new());
         assert_eq!(w.assessment.value().map(Assessment::blocker_count), Some(0));
+    }
+
+    #[test]
+    fn verify_needs_an_export_and_reports_problems() {
+        let mut w = walk_to(Step::Export);
+        assert_eq!(w.apply(Action::VerifyExport, now()), Vec::new());
+        w.handle(Event::ExportFinished(Ok(export_record())), now());
+        let effects = w.apply(Action::VerifyExport, now());
+        assert_eq!(
+            effects,
+            vec![Effect::VerifyExport {
+                folder: export_record().folder
+            }]
+        );
+        assert!(w.verification.is_loading());
+        // Not twice at once.
+        assert_eq!(w.apply(Action::VerifyExport, now()), Vec::new());
+        let outcome = VerifyOutcome {
+            files_checked: 12,
+            records: 3400,
+            problems: vec![("contracts.json".into(), "SHA-256 differs".into())],
+        };
+        w.handle(Event::Verified(Ok(outcome.clone())), now());
+        assert_eq!(w.verification, Loadable::Loaded(outcome));
+        // A fresh export makes the old verdict meaningless.
+        w.handle(Event::ExportFinished(Ok(export_record())), now());
+        assert_eq!(w.verification, Loadable::NotLoaded);
+    }
+
+    #[test]
+    fn fetch_progress_shows_while_loading_and_cancel_is_sent() {
+        let mut w = walk_to(Step::Review);
+        assert!(w.assessment.is_loading());
+        let status = FetchStatus {
+            current: "transactions 2024-03".into(),
+            queries: 41,
+            records: 1200,
+        };
+        w.handle(Event::FetchProgress(status.clone()), now());
+        assert_eq!(w.fetch_status, Some(status));
+        assert_eq!(w.apply(Action::CancelFetch, now()), vec![Effect::CancelFetch]);
+        w.handle(
+            Event::PendingWorkLoaded {
+                account: "freelancer".into(),
+                result: Err("the fetch was cancelled".into()),
+            },
+            now(),
+        );
+        assert_eq!(w.fetch_status, None);
+        assert_eq!(w.assessment.error(), Some("the fetch was cancelled"));
+        // Nothing to cancel once the fetch is over.
+        assert_eq!(w.apply(Action::CancelFetch, now()), Vec::new());
+    }
+
+    #[test]
+    fn csv_files_reload_the_source_and_manual_checks_gate_the_checklist() {
+        let mut w = fresh();
+        w.apply(Action::ChoosePlatform(PlatformId::UpworkCsv), now());
+        let effects = w.apply(Action::AddCsvFiles(vec![PathBuf::from("/tmp/a.csv")]), now());
+        assert_eq!(
+            effects,
+            vec![
+                Effect::LoadAccounts {
+                    platform: PlatformId::UpworkCsv,
+                    changes: Vec::new(),
+                    sources: SourceSettings {
+                        csv_files: vec![PathBuf::from("/tmp/a.csv")],
+                        api_base: None,
+                    },
+                },
+                Effect::Save(w.saved_state()),
+            ]
+        );
+        // The same file twice changes nothing.
+        assert_eq!(w.apply(Action::AddCsvFiles(vec![PathBuf::from("/tmp/a.csv")]), now()), Vec::new());
+
+        let mut w = walk_to(Step::Checklist);
+        for item in ChecklistItem::ALL {
+            w.apply(Action::ToggleChecklist(item), now());
+        }
+        assert_eq!(w.next_blocked_reason(), None);
+        w.handle(
+            Event::ManualChecksLoaded {
+                account: "freelancer".into(),
+                checks: vec![ManualCheck {
+                    id: "contracts".into(),
+                    label: "No contract is still open".into(),
+                    where_to_check: "My Jobs".into(),
+                }],
+            },
+            now(),
+        );
+        assert!(w.next_blocked_reason().is_some_and(|r| r.contains("the 1 remaining checklist item ")));
+        w.apply(Action::ToggleManualCheck("contracts".into()), now());
+        assert_eq!(w.next_blocked_reason(), None);
+    }
+
+    #[test]
+    fn closing_on_the_website_must_be_confirmed_where_offboard_cannot_close() {
+        let mut w = walk_to(Step::Confirm);
+        w.progress.platform = PlatformId::UpworkCsv;
+        work_loaded(&mut w, clear_work(&freelancer()), now());
+        w.apply(Action::TypeName("maya".into()), now());
+        assert_eq!(
+            w.close_blocked_reason().as_deref(),
+            Some("Close the account on Upwork's website, then tick that you did.")
+        );
+        w.apply(Action::SetClosedOnWebsite(true), now());
+        assert_eq!(w.close_blocked_reason(), None);
     }
 }

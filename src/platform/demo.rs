@@ -349,6 +349,7 @@ impl Platform for DemoPlatform {
                 AccountKind::Freelancer => now.checked_add_months(Months::new(60)),
                 AccountKind::Client | AccountKind::Agency => None,
             },
+            evidence: None,
         };
         self.apply(AccountChange {
             account: account.to_string(),
@@ -1375,6 +1376,7 @@ mod tests {
                         closed_at: now,
                         reference: "DEMO-00000000".into(),
                         reactivate_until: None,
+                        evidence: None,
                     },
                 },
             },

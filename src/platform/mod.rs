@@ -3,10 +3,13 @@
 //! whole account in memory.
 
 pub mod demo;
+pub mod synthetic;
+pub mod upwork;
+pub mod upwork_csv;
 
 use crate::model::account::{
-    AccountSummary, Contract, Dispute, Feedback, JobPost, MessageRoom, Offer, PlatformId, Profile,
-    Proposal, SectionCounts, TeamMember, Transaction,
+    AccountSummary, Contract, Dispute, Feedback, JobPost, ManualCheck, MessageRoom, Offer, PlatformId,
+    Profile, Proposal, SectionCounts, TeamMember, Transaction,
 };
 use crate::model::review::{ClosureOutcome, PendingWork, Resolution};
 use chrono::{DateTime, Utc};
@@ -29,6 +32,10 @@ pub enum PlatformError {
     Malformed(String),
 }
 
+/// Receives (what is being fetched, queries made, records read) while a
+/// networked source fetches.
+pub type FetchSink = std::sync::Arc<dyn Fn(&str, u64, u64) + Send + Sync>;
+
 /// One platform source. All methods take the platform's account id.
 pub trait Platform: Send + Sync {
     fn id(&self) -> PlatformId;
@@ -50,6 +57,15 @@ pub trait Platform: Send + Sync {
     fn feedback(&self, account: &str) -> Result<RecordStream<'_, Feedback>, PlatformError>;
     fn disputes(&self, account: &str) -> Result<RecordStream<'_, Dispute>, PlatformError>;
     fn rooms(&self, account: &str) -> Result<RecordStream<'_, MessageRoom>, PlatformError>;
+
+    /// Report fetch progress to `progress` and stop fetching once `cancel`
+    /// is set. Sources that fetch nothing over the network ignore it.
+    fn watch_fetch(&self, _progress: FetchSink, _cancel: std::sync::Arc<std::sync::atomic::AtomicBool>) {}
+
+    /// What this source cannot see and the user must confirm by hand.
+    fn manual_checks(&self, _account: &str) -> Vec<ManualCheck> {
+        Vec::new()
+    }
 
     /// Whether `resolve` and `close_account` act on the platform itself.
     /// Real platforms offer no API for most of it: the user does it on the

@@ -1,0 +1,323 @@
+//! The `eframe::App`: drains worker events into the wizard, lays out the
+//! frame (header, step list, page, Back/Next), and hands the effects of
+//! each action to `jobs`.
+
+use super::pages;
+use super::widgets::{self, ACCENT, DANGER, MUTED, PAGE_WIDTH, SUCCESS, WARNING};
+use crate::jobs::Jobs;
+use crate::model::wizard::{Action, Effect, NoticeKind, Notice, SavedState, Step, Wizard};
+use crate::store::Loaded;
+use egui::{Margin, RichText, Ui};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Native dialogs, behind a trait so tests inject paths.
+pub trait Dialogs {
+    fn pick_folder(&mut self) -> Option<PathBuf>;
+    fn pick_csv_files(&mut self) -> Vec<PathBuf>;
+    fn save_file(&mut self, suggested_name: &str) -> Option<PathBuf>;
+}
+
+/// The system's file dialogs (xdg portal on Linux).
+pub struct NativeDialogs;
+
+impl Dialogs for NativeDialogs {
+    fn pick_folder(&mut self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Choose where to save your export")
+            .pick_folder()
+    }
+
+    fn pick_csv_files(&mut self) -> Vec<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Add transaction-history CSV files")
+            .add_filter("CSV files", &["csv", "CSV"])
+            .pick_files()
+            .unwrap_or_default()
+    }
+
+    fn save_file(&mut self, suggested_name: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Save as")
+            .set_file_name(suggested_name)
+            .save_file()
+    }
+}
+
+/// What a page may do besides sending actions.
+pub struct PageContext<'a> {
+    pub actions: Vec<Action>,
+    pub dialogs: &'a mut dyn Dialogs,
+    /// Whether the platform carries out resolutions itself (the demo does).
+    pub can_act: bool,
+}
+
+impl PageContext<'_> {
+    pub fn act(&mut self, action: Action) {
+        self.actions.push(action);
+    }
+}
+
+pub struct OffboardApp {
+    wizard: Wizard,
+    jobs: Jobs,
+    dialogs: Box<dyn Dialogs>,
+    confirm_start_over: bool,
+    /// Style and waker are set up on the first frame, when the context is known.
+    started: bool,
+}
+
+impl OffboardApp {
+    /// Resume from what the store found and start loading the current step.
+    pub fn new(loaded: Loaded, jobs: Jobs, dialogs: Box<dyn Dialogs>) -> Self {
+        let now = jobs.now();
+        let (saved, notice) = match loaded {
+            Loaded::Fresh => (SavedState::default(), None),
+            Loaded::Resumed(saved) => (saved, None),
+            Loaded::Damaged { problem, moved_to } => (
+                SavedState::default(),
+                Some(Notice {
+                    kind: NoticeKind::Warning,
+                    text: match moved_to {
+                        Some(path) => format!(
+                            "Your saved progress could not be read: {problem}. It was kept as {} \
+                             and you are starting over.",
+                            path.display()
+                        ),
+                        None => format!(
+                            "Your saved progress could not be read: {problem}. You are starting \
+                             over; the old file was left where it was."
+                        ),
+                    },
+                }),
+            ),
+        };
+        let (mut wizard, effects) = Wizard::resume(saved, now);
+        wizard.notice = notice;
+        let mut app = OffboardApp {
+            wizard,
+            jobs,
+            dialogs,
+            confirm_start_over: false,
+            started: false,
+        };
+        app.run_effects(effects);
+        app
+    }
+
+    pub fn wizard(&self) -> &Wizard {
+        &self.wizard
+    }
+
+    /// Whether background work is still under way (tests wait on it).
+    pub fn busy(&self) -> bool {
+        self.jobs.busy()
+    }
+
+    fn run_effects(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            self.jobs.run(effect);
+        }
+    }
+
+    fn apply(&mut self, action: Action) {
+        let now = self.jobs.now();
+        let effects = self.wizard.apply(action, now);
+        self.run_effects(effects);
+    }
+
+    /// Take in what the workers reported since the last frame.
+    pub fn pump(&mut self) {
+        let now = self.jobs.now();
+        for event in self.jobs.drain() {
+            let effects = self.wizard.handle(event, now);
+            self.run_effects(effects);
+        }
+        let effects = self.wizard.tick(now);
+        self.run_effects(effects);
+    }
+
+    /// The whole window.
+    pub fn show(&mut self, ui: &mut Ui) {
+        if !self.started {
+            self.started = true;
+            widgets::install_style(ui.ctx());
+            let waker_ctx = ui.ctx().clone();
+            self.jobs
+                .set_waker(std::sync::Arc::new(move || waker_ctx.request_repaint()));
+        }
+        self.pump();
+        let mut cx = PageContext {
+            actions: Vec::new(),
+            dialogs: self.dialogs.as_mut(),
+            can_act: self.wizard.progress.platform.acts_itself(),
+        };
+
+        egui::Panel::top("header")
+            .frame(egui::Frame::new().fill(egui::Color32::WHITE).inner_margin(Margin::symmetric(16, 10)))
+            .show(ui, |ui| header(ui, &self.wizard, &mut cx, &mut self.confirm_start_over));
+
+        egui::Panel::bottom("navigation")
+            .frame(egui::Frame::new().fill(egui::Color32::WHITE).inner_margin(Margin::symmetric(16, 10)))
+            .show(ui, |ui| navigation(ui, &self.wizard, &mut cx));
+
+        egui::Panel::left("steps")
+            .resizable(false)
+            .exact_size(210.0)
+            .frame(egui::Frame::new().fill(egui::Color32::from_rgb(0xea, 0xee, 0xf1)).inner_margin(Margin::same(10)))
+            .show(ui, |ui| {
+                ui.label(RichText::new("Your progress").color(MUTED));
+                if let Some(step) = widgets::step_list(ui, &self.wizard) {
+                    cx.act(Action::GoTo(step));
+                }
+            });
+
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    ui.vertical_centered(|ui| {
+                        ui.set_max_width(PAGE_WIDTH);
+                        ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                            notice(ui, &self.wizard, &mut cx);
+                            page(ui, &self.wizard, &mut cx);
+                        });
+                    });
+                });
+        });
+
+        for action in std::mem::take(&mut cx.actions) {
+            self.apply(action);
+        }
+        // Live re-checks need a frame now and then even when the user is idle.
+        if matches!(self.wizard.step(), Step::Review | Step::Confirm) {
+            ui.ctx().request_repaint_after(Duration::from_secs(5));
+        }
+    }
+}
+
+impl eframe::App for OffboardApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}
+
+fn page(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    match wizard.step() {
+        Step::Welcome => pages::welcome::ui(ui, wizard, cx),
+        Step::Connect => pages::connect::ui(ui, wizard, cx),
+        Step::Reason => pages::reason::ui(ui, wizard, cx),
+        Step::Feedback => pages::feedback::ui(ui, wizard, cx),
+        Step::Review => pages::review::ui(ui, wizard, cx),
+        Step::Export => pages::export::ui(ui, wizard, cx),
+        Step::Checklist => pages::checklist::ui(ui, wizard, cx),
+        Step::Confirm => pages::confirm::ui(ui, wizard, cx),
+        Step::Done => pages::done::ui(ui, wizard, cx),
+    }
+}
+
+fn header(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>, confirm_start_over: &mut bool) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Offboard").strong().size(20.0).color(ACCENT));
+        ui.label(RichText::new("leave a freelance platform without losing anything").color(MUTED));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.menu_button("More", |ui| {
+                if ui.button("Start over").clicked() {
+                    *confirm_start_over = true;
+                    ui.close();
+                }
+                if wizard.progress.platform == crate::model::account::PlatformId::Demo
+                    && ui
+                        .button("Reset demo")
+                        .on_hover_text("Restore the demo accounts to how they started")
+                        .clicked()
+                {
+                    cx.act(Action::ResetDemo);
+                    ui.close();
+                }
+            });
+            if let Some(account) = wizard.account() {
+                widgets::chip(
+                    ui,
+                    &format!("{} · {}", wizard.progress.platform.display_name(), account.username),
+                    ACCENT,
+                );
+            }
+        });
+    });
+    if *confirm_start_over {
+        widgets::callout(ui, WARNING, |ui| {
+            ui.label(
+                "Start over? Your answers, ticks and drafts are cleared. Exports already \
+                 written stay on disk, and demo accounts keep their changes.",
+            );
+            ui.horizontal(|ui| {
+                if ui.button("Yes, start over").clicked() {
+                    cx.act(Action::StartOver);
+                    *confirm_start_over = false;
+                }
+                if ui.button("Keep my progress").clicked() {
+                    *confirm_start_over = false;
+                }
+            });
+        });
+    }
+}
+
+fn notice(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    let Some(notice) = &wizard.notice else {
+        return;
+    };
+    let colour = match notice.kind {
+        NoticeKind::Info => SUCCESS,
+        NoticeKind::Warning => WARNING,
+        NoticeKind::Error => DANGER,
+    };
+    widgets::callout(ui, colour, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(&notice.text).color(colour));
+        });
+        if ui.button("Dismiss").clicked() {
+            cx.act(Action::DismissNotice);
+        }
+    });
+    ui.add_space(6.0);
+}
+
+fn navigation(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    ui.horizontal(|ui| {
+        if wizard.step() != Step::Welcome
+            && wizard.step() != Step::Done
+            && ui.add_enabled(wizard.can_go_back(), egui::Button::new("Back")).clicked()
+        {
+            cx.act(Action::Back);
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if wizard.step() == Step::Done {
+                ui.label(
+                    RichText::new("Offboard keeps this receipt; you can close the window.")
+                        .color(MUTED),
+                );
+                return;
+            }
+            let blocked = wizard.next_blocked_reason();
+            let label = match wizard.step() {
+                Step::Welcome => "Start",
+                Step::Confirm => "Close account",
+                _ => "Next",
+            };
+            let button = if wizard.step() == Step::Confirm {
+                egui::Button::new(RichText::new(label).color(egui::Color32::WHITE).strong()).fill(DANGER)
+            } else {
+                egui::Button::new(RichText::new(label).color(egui::Color32::WHITE).strong()).fill(ACCENT)
+            };
+            let response = ui.add_enabled(blocked.is_none(), button);
+            if response.clicked() {
+                cx.act(Action::Next);
+            }
+            if let Some(reason) = blocked {
+                ui.add(egui::Label::new(RichText::new(reason).color(MUTED)).wrap());
+            }
+        });
+    });
+}

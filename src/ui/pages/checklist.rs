@@ -1,0 +1,140 @@
+//! Step 7: the pre-close checklist and the client hand-off.
+
+use crate::model::handoff::farewell_draft;
+use crate::model::wizard::{Action, ChecklistItem, Loadable, Wizard};
+use crate::ui::app::PageContext;
+use crate::ui::widgets::{self, DANGER, MUTED};
+use egui::{RichText, Ui};
+
+pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    widgets::page_header(
+        ui,
+        "Checklist and clients",
+        "What no platform check catches, and a note for everyone who should hear from you.",
+    );
+    widgets::card(ui, |ui| {
+        let done = wizard.progress.checklist.len();
+        ui.label(
+            RichText::new(format!("Before closing ({done} of {} done)", ChecklistItem::ALL.len()))
+                .strong(),
+        );
+        for item in ChecklistItem::ALL {
+            let mut ticked = wizard.progress.checklist.contains(&item);
+            if ui.checkbox(&mut ticked, item.label()).changed() {
+                cx.act(Action::ToggleChecklist(item));
+            }
+            ui.indent(item.label(), |ui| {
+                ui.label(RichText::new(item.detail()).color(MUTED));
+            });
+        }
+    });
+    ui.add_space(6.0);
+    manual_checks(ui, wizard, cx);
+    clients(ui, wizard, cx);
+}
+
+/// What the platform source cannot see (e.g. contracts, from CSV files):
+/// the user checks it on the website and ticks it here.
+fn manual_checks(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    if wizard.manual_checks.is_empty() {
+        return;
+    }
+    widgets::card(ui, |ui| {
+        widgets::card_title(ui, "Check on the website");
+        ui.label(
+            RichText::new(format!(
+                "{} cannot show these; look them up on the website and tick each one that is true.",
+                wizard.progress.platform.display_name()
+            ))
+            .color(MUTED),
+        );
+        for check in &wizard.manual_checks {
+            let mut ticked = wizard.progress.manual_ticks.contains(&check.id);
+            if ui.checkbox(&mut ticked, check.label.as_str()).changed() {
+                cx.act(Action::ToggleManualCheck(check.id.clone()));
+            }
+            ui.indent(&check.id, |ui| {
+                ui.label(RichText::new(&check.where_to_check).color(MUTED));
+            });
+        }
+    });
+    ui.add_space(6.0);
+}
+
+fn clients(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    let Some(account) = wizard.account() else {
+        return;
+    };
+    let who = match account.kind {
+        crate::model::account::AccountKind::Client => "Freelancers you hired",
+        _ => "Your clients",
+    };
+    ui.label(RichText::new(who).strong().size(16.0));
+    ui.label(
+        RichText::new(
+            "Messages on the platform stop working once you close. Edit a note and copy it into \
+             a message to each of them before you go.",
+        )
+        .color(MUTED),
+    );
+    let contacts = match &wizard.clients {
+        Loadable::Failed { message, previous: None } => {
+            ui.label(RichText::new(format!("Could not list them: {message}")).color(DANGER));
+            return;
+        }
+        other => match other.value() {
+            Some(contacts) => contacts,
+            None => {
+                ui.horizontal(|ui| {
+                    ui.add(egui::Spinner::new());
+                    ui.label("Finding everyone you worked with…");
+                });
+                return;
+            }
+        },
+    };
+    if contacts.is_empty() {
+        ui.label("No one to hand off: the account has no contracts.");
+        return;
+    }
+    for (index, contact) in contacts.iter().enumerate() {
+        let heading = format!(
+            "{}{} · {} contract{} · last {}",
+            contact.name,
+            contact.company.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(),
+            contact.contracts,
+            if contact.contracts == 1 { "" } else { "s" },
+            contact.last_worked.format("%b %Y")
+        );
+        egui::CollapsingHeader::new(heading)
+            .id_salt(("farewell", &contact.name))
+            .default_open(index < 3)
+            .show(ui, |ui| {
+                let draft = farewell_draft(contact, account);
+                let edited = wizard.progress.farewells.get(&contact.name);
+                let mut text = edited.cloned().unwrap_or_else(|| draft.clone());
+                let label = ui.label(format!("Farewell to {}", contact.name));
+                let response = ui
+                    .add(
+                        egui::TextEdit::multiline(&mut text)
+                            .desired_rows(6)
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label.id);
+                if response.changed() {
+                    cx.act(Action::EditFarewell {
+                        client: contact.name.clone(),
+                        text: text.clone(),
+                    });
+                }
+                ui.horizontal(|ui| {
+                    if ui.button("Copy").on_hover_text("Copy the note to the clipboard").clicked() {
+                        ui.ctx().copy_text(text.clone());
+                    }
+                    if edited.is_some() && ui.button("Restore draft").clicked() {
+                        cx.act(Action::ResetFarewell(contact.name.clone()));
+                    }
+                });
+            });
+    }
+}

@@ -1,0 +1,238 @@
+//! Step 2: which platform, which account. API sources sign in with the
+//! user's own key; the CSV source takes the files the user downloaded.
+
+use crate::model::account::PlatformId;
+use crate::model::wizard::{Action, ApiKeyForm, AuthState, Loadable, SecretText, Step, Wizard};
+use crate::ui::app::PageContext;
+use crate::ui::widgets::{self, DANGER, MUTED, WARNING};
+use egui::{RichText, Ui};
+use std::path::PathBuf;
+
+/// The redirect URI suggested for a new API key.
+const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1:8765/callback";
+
+/// What the user is typing into the API-key form; kept in egui's memory
+/// for this run only, never saved (the secret goes to the OS keyring).
+#[derive(Clone)]
+struct KeyDraft {
+    client_id: String,
+    client_secret: String,
+    redirect_uri: String,
+}
+
+impl Default for KeyDraft {
+    fn default() -> Self {
+        KeyDraft {
+            client_id: String::new(),
+            client_secret: String::new(),
+            redirect_uri: DEFAULT_REDIRECT_URI.into(),
+        }
+    }
+}
+
+pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    widgets::page_header(
+        ui,
+        "Connect",
+        "Choose the platform and the account you want to leave.",
+    );
+    widgets::card(ui, |ui| {
+        widgets::card_title(ui, "Platform");
+        for platform in PlatformId::ALL {
+            let selected = wizard.progress.platform == platform;
+            if ui.radio(selected, platform.display_name()).clicked() && !selected {
+                cx.act(Action::ChoosePlatform(platform));
+            }
+            ui.indent(platform.slug(), |ui| {
+                ui.label(RichText::new(platform.description()).color(MUTED));
+            });
+        }
+    });
+    ui.add_space(6.0);
+    match wizard.progress.platform {
+        PlatformId::Upwork => {
+            if !api_connection(ui, wizard, cx) {
+                return;
+            }
+        }
+        PlatformId::UpworkCsv => csv_files(ui, wizard, cx),
+        PlatformId::Demo => {}
+    }
+    accounts(ui, wizard, cx);
+    if wizard.account().is_some() && wizard.progress.furthest > Step::Connect {
+        ui.label(
+            RichText::new(
+                "Choosing another account clears the export, drafts and confirmation tied to \
+                 this one.",
+            )
+            .color(MUTED),
+        );
+    }
+}
+
+fn accounts(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    widgets::card(ui, |ui| {
+        widgets::card_title(ui, "Account");
+        match &wizard.accounts {
+            Loadable::NotLoaded => {
+                ui.label(RichText::new("Connect above to see your accounts.").color(MUTED));
+            }
+            Loadable::Loading { previous: None } => {
+                ui.horizontal(|ui| {
+                    ui.add(egui::Spinner::new());
+                    ui.label("Connecting…");
+                });
+            }
+            Loadable::Failed {
+                message,
+                previous: None,
+            } => {
+                ui.label(
+                    RichText::new(format!("Could not list the accounts: {message}")).color(DANGER),
+                );
+            }
+            _ => {
+                let accounts = wizard.accounts.value().map(Vec::as_slice).unwrap_or_default();
+                let chosen = wizard.account().map(|a| a.id.as_str());
+                for account in accounts {
+                    let selected = chosen == Some(account.id.as_str());
+                    let label = format!("{} ({})", account.display_name, account.username);
+                    if ui.radio(selected, label).clicked() && !selected {
+                        cx.act(Action::ChooseAccount(account.id.clone()));
+                    }
+                    ui.indent(&account.id, |ui| {
+                        ui.label(
+                            RichText::new(format!(
+                                "{} · {} · member since {}",
+                                account.kind.label(),
+                                account.email,
+                                account.member_since.format("%B %Y")
+                            ))
+                            .color(MUTED),
+                        );
+                    });
+                }
+                if let Some(message) = wizard.accounts.error() {
+                    ui.label(RichText::new(message).color(DANGER));
+                }
+            }
+        }
+    });
+}
+
+/// The API-key form, sign-in progress and Disconnect. Returns whether the
+/// API is connected, so the account list makes sense.
+fn api_connection(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) -> bool {
+    let mut connected = false;
+    widgets::card(ui, |ui| {
+        widgets::card_title(ui, "Your Upwork API key");
+        match &wizard.api_auth {
+            AuthState::Connected => {
+                connected = true;
+                ui.horizontal(|ui| {
+                    ui.label("Connected. Offboard only reads your data.");
+                    if ui.button("Disconnect").on_hover_text("Forget the key and tokens").clicked() {
+                        cx.act(Action::DisconnectApi);
+                    }
+                });
+            }
+            AuthState::Authorizing => {
+                ui.horizontal(|ui| {
+                    ui.add(egui::Spinner::new());
+                    ui.label("Approve Offboard in the browser window that opened…");
+                    if ui.button("Cancel").clicked() {
+                        cx.act(Action::CancelConnectApi);
+                    }
+                });
+            }
+            AuthState::Unknown => {
+                ui.horizontal(|ui| {
+                    ui.add(egui::Spinner::new());
+                    ui.label("Looking for a saved key…");
+                });
+            }
+            AuthState::NotConnected | AuthState::Failed(_) => {
+                if let AuthState::Failed(message) = &wizard.api_auth {
+                    ui.label(RichText::new(message).color(DANGER));
+                }
+                key_form(ui, cx);
+            }
+        }
+        if let Some(warning) = &wizard.secret_storage_warning {
+            widgets::callout(ui, WARNING, |ui| {
+                ui.label(RichText::new(warning).color(WARNING));
+            });
+        }
+    });
+    ui.add_space(6.0);
+    connected
+}
+
+fn key_form(ui: &mut Ui, cx: &mut PageContext<'_>) {
+    ui.label(
+        RichText::new(
+            "Upwork approves API keys one by one: request yours in Upwork's API Center with \
+             the redirect URI below. Offboard keeps the secret and tokens in your system \
+             keyring, never in its own files.",
+        )
+        .color(MUTED),
+    );
+    let id = egui::Id::unique("offboard-api-key-draft");
+    let mut draft: KeyDraft = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
+    egui::Grid::new("api-key-form").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+        let label = ui.label("Client ID");
+        ui.add(egui::TextEdit::singleline(&mut draft.client_id).desired_width(360.0))
+            .labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label("Client secret");
+        ui.add(
+            egui::TextEdit::singleline(&mut draft.client_secret)
+                .password(true)
+                .desired_width(360.0),
+        )
+        .labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label("Redirect URI");
+        ui.add(egui::TextEdit::singleline(&mut draft.redirect_uri).desired_width(360.0))
+            .labelled_by(label.id);
+        ui.end_row();
+    });
+    let ready = !draft.client_id.trim().is_empty() && !draft.client_secret.is_empty();
+    if ui.add_enabled(ready, egui::Button::new("Connect with Upwork")).clicked() {
+        cx.act(Action::ConnectApi(ApiKeyForm {
+            client_id: draft.client_id.clone(),
+            client_secret: SecretText(std::mem::take(&mut draft.client_secret)),
+            redirect_uri: draft.redirect_uri.clone(),
+        }));
+    }
+    ui.data_mut(|d| d.insert_temp(id, draft));
+}
+
+fn csv_files(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    widgets::card(ui, |ui| {
+        widgets::card_title(ui, "Transaction-history files");
+        ui.label(
+            RichText::new(
+                "Download them from Upwork under Reports › Transaction History (Download CSV). \
+                 Add every period you have; overlapping rows are counted once.",
+            )
+            .color(MUTED),
+        );
+        let files: &[PathBuf] = &wizard.progress.sources.csv_files;
+        for file in files {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(file.display().to_string()).monospace());
+                if ui.small_button("Remove").clicked() {
+                    cx.act(Action::RemoveCsvFile(file.clone()));
+                }
+            });
+        }
+        if ui.button("Add CSV files…").clicked() {
+            let picked = cx.dialogs.pick_csv_files();
+            if !picked.is_empty() {
+                cx.act(Action::AddCsvFiles(picked));
+            }
+        }
+    });
+    ui.add_space(6.0);
+}

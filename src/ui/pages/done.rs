@@ -1,0 +1,95 @@
+//! Step 9: the receipt, what the platform keeps, reactivation and the
+//! erasure-request letter.
+
+use crate::model::closing::{erasure_letter, reactivation_text, receipt_text, retention_notice};
+use crate::model::wizard::{Action, Wizard};
+use crate::ui::app::PageContext;
+use crate::ui::widgets::{self, MUTED, SUCCESS};
+use egui::{RichText, Ui};
+
+pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    let Some(receipt) = &wizard.progress.receipt else {
+        widgets::page_header(ui, "Done", "The account is not closed yet.");
+        return;
+    };
+    widgets::page_header(
+        ui,
+        "Your account is closed",
+        "Keep the receipt. Here is what happens next.",
+    );
+    widgets::callout(ui, SUCCESS, |ui| {
+        ui.label(RichText::new("Receipt").strong().color(SUCCESS));
+        widgets::fact_row(ui, "Closed", format!("{} UTC", receipt.closed_at.format("%Y-%m-%d %H:%M")));
+        widgets::fact_row(ui, "Platform", receipt.platform.display_name());
+        widgets::fact_row(ui, "Account", format!("{} ({})", receipt.account.display_name, receipt.account.username));
+        widgets::fact_row(ui, "Reference", RichText::new(&receipt.reference).monospace());
+        if let Some(evidence) = &receipt.evidence {
+            widgets::fact_row(ui, "Closed how", evidence);
+        }
+        widgets::fact_row(ui, "Reason", &receipt.reason);
+        if !receipt.feedback.trim().is_empty() {
+            widgets::fact_row(ui, "Feedback", &receipt.feedback);
+        }
+        widgets::fact_row(
+            ui,
+            "Export manifest",
+            match &receipt.export_manifest_sha256 {
+                Some(hash) => RichText::new(format!("SHA-256 {hash}")).monospace().small(),
+                None => RichText::new("not exported with Offboard"),
+            },
+        );
+        match &receipt.receipt_path {
+            Some(path) => widgets::fact_row(ui, "Saved as", RichText::new(path.display().to_string()).monospace()),
+            None => widgets::fact_row(ui, "Saved as", "not saved to a file (no export folder); copy it below"),
+        }
+        if ui.button("Copy receipt").clicked() {
+            ui.ctx().copy_text(receipt_text(receipt));
+        }
+    });
+    ui.add_space(6.0);
+    widgets::card(ui, |ui| {
+        widgets::card_title(ui, "What the platform keeps");
+        for line in retention_notice(receipt.platform) {
+            ui.label(format!("•  {line}"));
+        }
+    });
+    ui.add_space(6.0);
+    widgets::card(ui, |ui| {
+        widgets::card_title(ui, "Changed your mind?");
+        ui.label(format!("To reactivate: {}", reactivation_text(receipt)));
+    });
+    ui.add_space(6.0);
+    widgets::card(ui, |ui| {
+        widgets::card_title(ui, "Ask for your data to be erased");
+        ui.label(
+            RichText::new(
+                "Send this letter to the platform's privacy team. It asks them to erase what \
+                 the law does not oblige them to keep, and to say what they keep and why.",
+            )
+            .color(MUTED),
+        );
+        let mut letter = erasure_letter(receipt);
+        let label = ui.label("Erasure request letter");
+        ui.add(
+            egui::TextEdit::multiline(&mut letter)
+                .interactive(true)
+                .desired_rows(12)
+                .desired_width(f32::INFINITY)
+                .font(egui::TextStyle::Monospace),
+        )
+        .labelled_by(label.id);
+        ui.horizontal(|ui| {
+            if ui.button("Copy letter").clicked() {
+                ui.ctx().copy_text(erasure_letter(receipt));
+            }
+            if ui.button("Save letter…").clicked() {
+                if let Some(path) = cx.dialogs.save_file("erasure-request.txt") {
+                    cx.act(Action::SaveText {
+                        path,
+                        contents: erasure_letter(receipt),
+                    });
+                }
+            }
+        });
+    });
+}

@@ -1,0 +1,230 @@
+//! Step 6: export the account's data to a folder the user picks.
+
+use crate::model::wizard::{Action, ExportJob, Loadable, Wizard};
+use crate::ui::app::PageContext;
+use crate::ui::widgets::{self, DANGER, MUTED, SUCCESS, WARNING};
+use egui::{RichText, Ui};
+
+pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    widgets::page_header(
+        ui,
+        "Export your data",
+        "Once the account is closed, what is not saved is gone for good. Offboard writes \
+         JSON and CSV files and a manifest with a SHA-256 checksum of every file.",
+    );
+    preview(ui, wizard);
+    ui.add_space(6.0);
+    let running = wizard.export_job.is_running();
+    widgets::card(ui, |ui| {
+        widgets::card_title(ui, "Destination");
+        ui.horizontal_wrapped(|ui| {
+            match &wizard.progress.export_parent {
+                Some(path) => ui.label(RichText::new(path.display().to_string()).monospace()),
+                None => ui.label(RichText::new("No folder chosen yet").color(MUTED)),
+            };
+        });
+        ui.horizontal(|ui| {
+            if ui.add_enabled(!running, egui::Button::new("Choose folder…")).clicked() {
+                if let Some(path) = cx.dialogs.pick_folder() {
+                    cx.act(Action::ChooseExportFolder(path));
+                }
+            }
+            let ready = wizard.progress.export_parent.is_some() && !running;
+            let label = if matches!(wizard.export_job, ExportJob::Cancelled | ExportJob::Failed(_)) {
+                "Resume export"
+            } else if wizard.progress.export.is_some() {
+                "Export again"
+            } else {
+                "Export"
+            };
+            if ui.add_enabled(ready, egui::Button::new(label)).clicked() {
+                cx.act(Action::StartExport);
+            }
+        });
+        ui.label(
+            RichText::new("A new folder named after the platform, account and time is created inside it.")
+                .small()
+                .color(MUTED),
+        );
+    });
+    ui.add_space(6.0);
+    job(ui, wizard, cx);
+    if let Some(record) = &wizard.progress.export {
+        widgets::callout(ui, SUCCESS, |ui| {
+            ui.label(RichText::new("Export complete").strong().color(SUCCESS));
+            widgets::fact_row(ui, "Folder", RichText::new(record.folder.display().to_string()).monospace());
+            widgets::fact_row(
+                ui,
+                "Contents",
+                format!(
+                    "{} files, {} records, {}",
+                    record.files,
+                    record.records,
+                    human_bytes(record.bytes)
+                ),
+            );
+            widgets::fact_row(ui, "Manifest SHA-256", RichText::new(&record.manifest_sha256).monospace().small());
+            widgets::fact_row(ui, "Finished", format!("{} UTC", record.finished_at.format("%Y-%m-%d %H:%M")));
+            verification(ui, wizard, cx);
+        });
+    }
+    if wizard.progress.export.is_none() {
+        ui.add_space(6.0);
+        let mut skipped = wizard.progress.export_skipped;
+        if ui
+            .checkbox(&mut skipped, "I already have a copy of my data; continue without exporting")
+            .changed()
+        {
+            cx.act(Action::SkipExport(skipped));
+        }
+    }
+}
+
+fn preview(ui: &mut Ui, wizard: &Wizard) {
+    widgets::card(ui, |ui| {
+        widgets::card_title(ui, "What will be exported");
+        match &wizard.export_preview {
+            Loadable::Loaded(c) | Loadable::Failed { previous: Some(c), .. } | Loadable::Loading { previous: Some(c) } => {
+                let rows = [
+                    ("Profile", 1),
+                    ("Contracts", c.contracts),
+                    ("Proposals", c.proposals),
+                    ("Offers", c.offers),
+                    ("Job posts", c.job_posts),
+                    ("Team members", c.team),
+                    ("Transactions", c.transactions),
+                    ("Reviews (feedback)", c.feedback),
+                    ("Disputes", c.disputes),
+                    ("Message rooms", c.rooms),
+                    ("Messages", c.messages),
+                ];
+                egui::Grid::new("export-preview").num_columns(2).spacing([24.0, 4.0]).show(ui, |ui| {
+                    for (what, count) in rows.into_iter().filter(|(_, n)| *n > 0) {
+                        ui.label(what);
+                        ui.label(RichText::new(count.to_string()).strong());
+                        ui.end_row();
+                    }
+                });
+            }
+            Loadable::Failed { message, .. } => {
+                ui.label(RichText::new(format!("Could not count the records: {message}")).color(DANGER));
+            }
+            _ => {
+                ui.horizontal(|ui| {
+                    ui.add(egui::Spinner::new());
+                    ui.label("Counting records…");
+                });
+            }
+        }
+    });
+}
+
+fn job(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    match &wizard.export_job {
+        ExportJob::Idle => {}
+        ExportJob::Running {
+            section,
+            sections_done,
+            sections_total,
+            records,
+            bytes,
+            cancelling,
+        } => {
+            widgets::card(ui, |ui| {
+                ui.label(RichText::new(format!("Exporting: {section}")).strong());
+                let fraction = if *sections_total == 0 {
+                    0.0
+                } else {
+                    *sections_done as f32 / *sections_total as f32
+                };
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .text(format!("{sections_done} of {sections_total} sections · {records} records · {}", human_bytes(*bytes)))
+                        .desired_width(f32::INFINITY),
+                );
+                if *cancelling {
+                    ui.label(RichText::new("Cancelling…").color(MUTED));
+                } else if ui.button("Cancel").clicked() {
+                    cx.act(Action::CancelExport);
+                }
+            });
+        }
+        ExportJob::Cancelled => {
+            widgets::callout(ui, WARNING, |ui| {
+                ui.label("Export cancelled. What was written is kept; Resume export carries on from there.");
+            });
+        }
+        ExportJob::Failed(message) => {
+            widgets::callout(ui, DANGER, |ui| {
+                ui.label(RichText::new("The export did not finish").strong().color(DANGER));
+                ui.label(message);
+                ui.label("Choose another folder or free some space, then Resume export.");
+            });
+        }
+    }
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KB {
+        format!("{bytes} B")
+    } else if b < KB * KB {
+        format!("{:.1} KB", b / KB)
+    } else if b < KB * KB * KB {
+        format!("{:.1} MB", b / (KB * KB))
+    } else {
+        format!("{:.2} GB", b / (KB * KB * KB))
+    }
+}
+
+/// Re-hash the export against its manifest, and show what was found.
+fn verification(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    ui.horizontal(|ui| {
+        let checking = wizard.verification.is_loading();
+        if ui
+            .add_enabled(!checking && !wizard.export_job.is_running(), egui::Button::new("Verify"))
+            .on_hover_text("Re-hash every file and compare it with the manifest")
+            .clicked()
+        {
+            cx.act(Action::VerifyExport);
+        }
+        match &wizard.verification {
+            Loadable::Loading { .. } => {
+                ui.add(egui::Spinner::new());
+                ui.label("Re-hashing every file…");
+            }
+            Loadable::Loaded(outcome) if outcome.problems.is_empty() => {
+                ui.label(
+                    RichText::new(format!(
+                        "Verified: {} files and {} records match the manifest",
+                        outcome.files_checked, outcome.records
+                    ))
+                    .color(SUCCESS),
+                );
+            }
+            Loadable::Loaded(outcome) => {
+                ui.label(
+                    RichText::new(format!("{} problems found", outcome.problems.len()))
+                        .color(DANGER)
+                        .strong(),
+                );
+            }
+            Loadable::Failed { message, .. } => {
+                ui.label(RichText::new(message).color(DANGER));
+            }
+            Loadable::NotLoaded => {}
+        }
+    });
+    if let Loadable::Loaded(outcome) = &wizard.verification {
+        for (file, problem) in outcome.problems.iter().take(20) {
+            ui.label(RichText::new(format!("{file}: {problem}")).color(DANGER));
+        }
+        if outcome.problems.len() > 20 {
+            ui.label(format!("…and {} more; run offboard verify for the full list.", outcome.problems.len() - 20));
+        }
+        if !outcome.problems.is_empty() {
+            ui.label("Export again to write a fresh, complete copy.");
+        }
+    }
+}

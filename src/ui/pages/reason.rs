@@ -1,0 +1,56 @@
+//! Step 3: why the user is leaving (required).
+
+use crate::model::wizard::{Action, LeaveReason, OTHER_REASON_LIMIT, Wizard};
+use crate::ui::app::PageContext;
+use crate::ui::widgets::{self, MUTED};
+use egui::{RichText, Ui};
+
+pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    widgets::page_header(
+        ui,
+        "Why are you leaving?",
+        "Required. Your answer goes on your closing receipt; platforms ask the same when you \
+         close.",
+    );
+    widgets::card(ui, |ui| {
+        let selected = wizard.progress.reason;
+        egui::ComboBox::from_label("Reason for leaving")
+            .width(360.0)
+            .selected_text(selected.map(LeaveReason::label).unwrap_or("Choose a reason…"))
+            .show_ui(ui, |ui| {
+                for reason in LeaveReason::ALL {
+                    if ui
+                        .selectable_label(selected == Some(reason), reason.label())
+                        .clicked()
+                        && selected != Some(reason)
+                    {
+                        cx.act(Action::ChooseReason(reason));
+                    }
+                }
+            });
+        if selected == Some(LeaveReason::Other) {
+            ui.add_space(6.0);
+            let label = ui.label("Your reason");
+            let mut text = wizard.progress.other_reason.clone();
+            let response = ui
+                .add(
+                    egui::TextEdit::singleline(&mut text)
+                        .hint_text("In a few words")
+                        .char_limit(OTHER_REASON_LIMIT)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            if response.changed() {
+                cx.act(Action::SetOtherReason(text));
+            }
+            ui.label(
+                RichText::new(format!(
+                    "{} / {OTHER_REASON_LIMIT} characters",
+                    wizard.progress.other_reason.chars().count()
+                ))
+                .small()
+                .color(MUTED),
+            );
+        }
+    });
+}

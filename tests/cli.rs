@@ -1,0 +1,206 @@
+//! The `offboard` binary driven as a user would from a shell.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn offboard(state_dir: &Path, args: &[&str]) -> std::io::Result<Output> {
+    Command::new(env!("CARGO_BIN_EXE_offboard"))
+        .arg("--state-dir")
+        .arg(state_dir)
+        .args(args)
+        .output()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn help_describes_every_command() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let out = offboard(state.path(), &["--help"])?;
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for command in ["review", "export", "verify", "--state-dir"] {
+        assert!(text.contains(command), "--help does not mention {command}:\n{text}");
+    }
+    let out = offboard(state.path(), &["review", "--help"])?;
+    let text = stdout(&out);
+    assert!(text.contains("--platform") && text.contains("--account") && text.contains("--json"), "{text}");
+    Ok(())
+}
+
+#[test]
+fn review_json_lists_items_and_balances() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let out = offboard(
+        state.path(),
+        &["review", "--platform", "demo", "--account", "freelancer", "--json"],
+    )?;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let review: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(review["platform"], "demo");
+    assert_eq!(review["account"]["username"], "maya_okafor");
+    let items = review["items"].as_array().ok_or("items is not an array")?;
+    for item in items {
+        for field in ["id", "kind", "severity", "title", "how_to_resolve"] {
+            assert!(item[field].is_string(), "item without {field}: {item}");
+        }
+        let severity = item["severity"].as_str().unwrap_or_default();
+        assert!(severity == "blocker" || severity == "advisory", "{severity}");
+    }
+    let kinds: Vec<&str> = items.iter().filter_map(|i| i["kind"].as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "active-contract").count(), 3);
+    assert_eq!(kinds.iter().filter(|k| **k == "paused-contract").count(), 1);
+    assert_eq!(kinds.iter().filter(|k| **k == "open-proposal").count(), 3);
+    assert!(kinds.contains(&"earnings-in-review"));
+    assert!(kinds.contains(&"available-balance"));
+    assert!(kinds.contains(&"escrow-milestone"));
+    let available: f64 = review["balances"]["available"]
+        .as_str()
+        .ok_or("available is not a string")?
+        .parse()?;
+    assert!(available > 0.0);
+    assert_eq!(review["balances"]["currency"], "USD");
+    Ok(())
+}
+
+#[test]
+fn review_text_names_blockers_and_how_to_resolve() -> TestResult {
+    let state = tempfile::tempdir()?;
+    for (account, expected) in [
+        ("freelancer", "Open proposal"),
+        ("client", "Open job post"),
+        ("agency", "Team member"),
+    ] {
+        let out = offboard(state.path(), &["review", "--account", account])?;
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains("Blockers ("), "{text}");
+        assert!(text.contains(expected), "{account}: {text}");
+        assert!(text.contains("Earliest closing date"), "{text}");
+    }
+    Ok(())
+}
+
+#[test]
+fn unknown_account_or_platform_says_what_to_do() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let out = offboard(state.path(), &["review", "--account", "nobody"])?;
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no account \"nobody\""), "{}", stderr(&out));
+    let out = offboard(state.path(), &["review", "--platform", "myspace", "--account", "x"])?;
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("unknown platform"), "{}", stderr(&out));
+    Ok(())
+}
+
+#[test]
+fn export_then_verify_round_trip() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let out_dir = tempfile::tempdir()?;
+    let out = offboard(
+        state.path(),
+        &["export", "--account", "client", "--out", &out_dir.path().display().to_string(), "--quiet"],
+    )?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "--quiet printed: {}", stderr(&out));
+    let folder = stdout(&out).trim().to_string();
+    assert!(Path::new(&folder).join("manifest.json").is_file());
+    let out = offboard(state.path(), &["verify", &folder])?;
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).starts_with("OK"), "{}", stdout(&out));
+
+    // A changed byte is named by file, with a non-zero exit.
+    let contracts = Path::new(&folder).join("contracts.json");
+    let mut bytes = std::fs::read(&contracts)?;
+    if let Some(b) = bytes.iter_mut().find(|b| b.is_ascii_alphabetic()) {
+        *b ^= 0x20;
+    }
+    std::fs::write(&contracts, bytes)?;
+    let out = offboard(state.path(), &["verify", &folder])?;
+    assert!(!out.status.success());
+    assert!(stdout(&out).contains("contracts.json"), "{}", stdout(&out));
+    Ok(())
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/upwork-csv")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn upwork_csv_review_reads_downloaded_files() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let out = offboard(
+        state.path(),
+        &[
+            "review",
+            "--platform",
+            "upwork-csv",
+            "--csv",
+            &fixture("statements_2026-01-01_2026-10-15.csv"),
+            "--csv",
+            &fixture("transaction-history_2026-10-01_2026-11-23.csv"),
+            "--json",
+        ],
+    )?;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let review: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(review["platform"], "upwork-csv");
+    let kinds: Vec<&str> = review["items"]
+        .as_array()
+        .ok_or("items is not an array")?
+        .iter()
+        .filter_map(|i| i["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"available-balance"), "{kinds:?}");
+    Ok(())
+}
+
+#[test]
+fn upwork_csv_broken_file_names_file_line_and_column() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let out = offboard(
+        state.path(),
+        &["review", "--platform", "upwork-csv", "--csv", &fixture("broken-bad-number.csv")],
+    )?;
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("broken-bad-number.csv, line"), "{err}");
+    assert!(err.contains("column"), "{err}");
+    let out = offboard(state.path(), &["review", "--platform", "upwork-csv"])?;
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--csv FILE"), "{}", stderr(&out));
+    Ok(())
+}
+
+#[test]
+fn upwork_without_a_key_says_how_to_connect() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let missing = state.path().join("no-such-token");
+    let out = offboard(
+        state.path(),
+        &[
+            "review",
+            "--platform",
+            "upwork",
+            "--api-base",
+            "http://127.0.0.1:9/graphql",
+            "--access-token-file",
+            &missing.display().to_string(),
+        ],
+    )?;
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("could not read the access token"), "{}", stderr(&out));
+    Ok(())
+}

@@ -1,0 +1,511 @@
+//! The wizard driven as a user would: clicking and typing into labelled
+//! widgets, found by their accessible names. Snapshots of every page of the
+//! freelancer flow are compared against tests/snapshots/.
+
+use chrono::{DateTime, TimeZone, Utc};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use offboard::export;
+use offboard::jobs::{self, Clock, Jobs};
+use offboard::model::wizard::Step;
+use offboard::platform::Platform;
+use offboard::platform::demo::DemoPlatform;
+use offboard::platform::upwork::auth::OAuthEndpoints;
+use offboard::platform::upwork::secrets::SecretStore;
+use offboard::store::Store;
+use offboard::ui::{Dialogs, OffboardApp};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn clock() -> Clock {
+    Arc::new(now)
+}
+
+/// Stands in for the native dialogs: answers with prepared paths and
+/// records what was asked.
+#[derive(Clone, Default)]
+struct InjectedDialogs {
+    folder: Option<PathBuf>,
+    save_as: Option<PathBuf>,
+    csv_files: Vec<PathBuf>,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl Dialogs for InjectedDialogs {
+    fn pick_folder(&mut self) -> Option<PathBuf> {
+        if let Ok(mut asked) = self.asked.lock() {
+            asked.push("folder".into());
+        }
+        self.folder.clone()
+    }
+
+    fn pick_csv_files(&mut self) -> Vec<PathBuf> {
+        if let Ok(mut asked) = self.asked.lock() {
+            asked.push("csv".into());
+        }
+        self.csv_files.clone()
+    }
+
+    fn save_file(&mut self, suggested_name: &str) -> Option<PathBuf> {
+        if let Ok(mut asked) = self.asked.lock() {
+            asked.push(format!("save {suggested_name}"));
+        }
+        self.save_as.clone()
+    }
+}
+
+/// A folder at the same absolute path on every machine, emptied first and
+/// removed after, so snapshots that show it stay identical.
+struct FixedDir(PathBuf);
+
+impl FixedDir {
+    fn new(name: &str) -> std::io::Result<FixedDir> {
+        let path = Path::new("/tmp").join(name);
+        if path.exists() {
+            std::fs::remove_dir_all(&path)?;
+        }
+        std::fs::create_dir_all(&path)?;
+        Ok(FixedDir(path))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for FixedDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn app(state_dir: &Path, dialogs: InjectedDialogs) -> OffboardApp {
+    let store = Store::new(state_dir);
+    let loaded = store.load(now());
+    // No keyring and no browser in tests: secrets go to a private file.
+    let api = jobs::ApiAccess::with_store(
+        SecretStore::file_only(state_dir.join("secrets")),
+        OAuthEndpoints {
+            authorize_url: "http://127.0.0.1:9/authorize".into(),
+            token_url: "http://127.0.0.1:9/token".into(),
+        },
+        Arc::new(|_| Err("no browser in tests".into())),
+    );
+    let jobs = Jobs::new(
+        jobs::default_platforms(clock(), api.clone()),
+        api,
+        Some(store),
+        clock(),
+    );
+    OffboardApp::new(loaded, jobs, Box::new(dialogs))
+}
+
+fn harness(app: OffboardApp, height: f32) -> Harness<'static, OffboardApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1120.0, height))
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |_cc| app)
+}
+
+/// Let background work finish and its results reach the screen.
+fn settle(h: &mut Harness<'_, OffboardApp>) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        h.run_steps(2);
+        if !h.state().busy() {
+            // One more pass to take in the last events and draw them.
+            h.run_steps(3);
+            if !h.state().busy() {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "background work did not finish");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn click(h: &mut Harness<'_, OffboardApp>, label: &str) {
+    h.get_by_label(label).click_accesskit();
+    h.run_steps(2);
+    settle(h);
+}
+
+fn next(h: &mut Harness<'_, OffboardApp>) {
+    click(h, "Next");
+}
+
+fn type_into(h: &mut Harness<'_, OffboardApp>, role: Role, label: &str, text: &str) {
+    let field = h.get_by_role_and_label(role, label);
+    field.focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(role, label).type_text(text);
+    h.run_steps(2);
+}
+
+fn step_of(h: &Harness<'_, OffboardApp>) -> Step {
+    h.state().wizard().step()
+}
+
+/// Resolve every blocker through the demo platform's buttons, in the order
+/// a careful user would: escrow before ending its contract, money released
+/// before it is withdrawn.
+fn resolve_all_blockers(h: &mut Harness<'_, OffboardApp>) {
+    const ORDER: [&str; 10] = [
+        "Release escrow",
+        "End contract",
+        "Withdraw proposal",
+        "Decline offer",
+        "Close job post",
+        "Remove member",
+        "Settle dispute",
+        "Pay balance",
+        "Skip ahead to release",
+        "Withdraw balance",
+    ];
+    for _ in 0..60 {
+        let Some(label) = ORDER
+            .iter()
+            .find(|label| h.query_all_by_label(label).next().is_some())
+        else {
+            return;
+        };
+        h.query_all_by_label(label)
+            .next()
+            .map(|node| node.click_accesskit());
+        h.run_steps(2);
+        settle(h);
+        assert!(
+            h.state().wizard().notice.is_none(),
+            "resolving with {label} failed: {:?}",
+            h.state().wizard().notice
+        );
+    }
+    panic!("blockers kept coming back");
+}
+
+#[test]
+fn freelancer_walks_from_welcome_to_receipt() -> TestResult {
+    let state = tempfile::tempdir()?;
+    // A fixed path, because the snapshots show it.
+    let exports = FixedDir::new("offboard-ui-test-exports")?;
+    let dialogs = InjectedDialogs {
+        folder: Some(exports.path().to_path_buf()),
+        save_as: Some(exports.path().join("my-erasure-letter.txt")),
+        ..Default::default()
+    };
+    let mut h = harness(app(state.path(), dialogs.clone()), 900.0);
+    settle(&mut h);
+
+    // Welcome.
+    h.get_by_label("Leave your freelance platform safely");
+    h.snapshot("01-welcome");
+    click(&mut h, "Start");
+    assert_eq!(step_of(&h), Step::Connect);
+
+    // Connect: Next waits for an account.
+    h.get_by_label("Choose the account you are leaving to continue.");
+    click(&mut h, "Maya Okafor (maya_okafor)");
+    h.snapshot("02-connect");
+    next(&mut h);
+    assert_eq!(step_of(&h), Step::Reason);
+
+    // Reason: required, and the page says why Next is disabled.
+    h.get_by_label("Choose a reason for leaving to continue.");
+    next(&mut h);
+    assert_eq!(step_of(&h), Step::Reason, "Next must stay disabled without a reason");
+    click(&mut h, "Reason for leaving");
+    click(&mut h, "Other");
+    h.get_by_label("You chose \"Other\": describe your reason in a few words.");
+    type_into(&mut h, Role::TextInput, "Your reason", "Going back to a full-time job");
+    h.run_steps(2);
+    assert_eq!(
+        h.state().wizard().progress.other_reason,
+        "Going back to a full-time job"
+    );
+    h.snapshot("03-reason");
+    next(&mut h);
+    assert_eq!(step_of(&h), Step::Feedback);
+
+    // Feedback, with its count.
+    type_into(
+        &mut h,
+        Role::MultilineTextInput,
+        "Feedback",
+        "Great clients, but the fees add up.",
+    );
+    h.get_by_label("35 / 2000 characters");
+    h.snapshot("04-feedback");
+    next(&mut h);
+    assert_eq!(step_of(&h), Step::Review);
+
+    // Pending work: blockers with how to resolve them, then resolve each.
+    settle(&mut h);
+    h.get_by_label_contains("Blockers (");
+    h.get_by_label_contains("Earliest closing date");
+    h.snapshot("05-review");
+    resolve_all_blockers(&mut h);
+    h.get_by_label("Nothing blocks closing this account.");
+    h.snapshot("05-review-resolved");
+    next(&mut h);
+    assert_eq!(step_of(&h), Step::Export);
+
+    // Export into the injected folder.
+    settle(&mut h);
+    h.get_by_label("Export your data first: it is gone once the account closes. Or tick that you already have a copy.");
+    click(&mut h, "Choose folder…");
+    click(&mut h, "Export");
+    h.get_by_label("Export complete");
+    let record = h
+        .state()
+        .wizard()
+        .progress
+        .export
+        .clone()
+        .ok_or("no export recorded")?;
+    assert!(record.folder.starts_with(exports.path()));
+    assert!(export::verify(&record.folder).is_ok());
+    click(&mut h, "Verify");
+    h.get_by_label_contains("Verified: ");
+    h.snapshot("06-export");
+    next(&mut h);
+    assert_eq!(step_of(&h), Step::Checklist);
+
+    // Checklist: every item must be ticked.
+    settle(&mut h);
+    h.get_by_label_contains("remaining checklist items to continue");
+    for item in offboard::model::wizard::ChecklistItem::ALL {
+        click(&mut h, item.label());
+    }
+    assert!(!h.query_all_by_label("Copy").next().is_none());
+    h.snapshot("07-checklist");
+    next(&mut h);
+    assert_eq!(step_of(&h), Step::Confirm);
+
+    // Confirm: the username, exactly.
+    settle(&mut h);
+    h.get_by_label_contains("the username \"maya_okafor\" exactly to confirm");
+    type_into(
+        &mut h,
+        Role::TextInput,
+        "Type the username \"maya_okafor\" to confirm",
+        "maya_okafor",
+    );
+    settle(&mut h);
+    h.snapshot("08-confirm");
+    click(&mut h, "Close account");
+    assert_eq!(step_of(&h), Step::Done);
+
+    // Done: receipt in the export folder, listed in the manifest.
+    h.get_by_label("Your account is closed");
+    h.snapshot("09-done");
+    let receipt = std::fs::read_to_string(record.folder.join("receipt.txt"))?;
+    assert!(receipt.contains("maya_okafor"), "{receipt}");
+    assert!(receipt.contains("Other: Going back to a full-time job"), "{receipt}");
+    assert!(receipt.contains("Great clients, but the fees add up."), "{receipt}");
+    assert!(receipt.contains(&record.manifest_sha256), "{receipt}");
+    assert!(export::verify(&record.folder).is_ok(), "the receipt must join the manifest");
+    let manifest = std::fs::read_to_string(record.folder.join("manifest.json"))?;
+    assert!(manifest.contains("receipt.txt"));
+
+    // Save the erasure letter through the injected save dialog.
+    click(&mut h, "Save letter…");
+    let letter = std::fs::read_to_string(exports.path().join("my-erasure-letter.txt"))?;
+    assert!(letter.contains("Article 17"));
+
+    // The account stays closed on the next launch, and the wizard resumes on Done.
+    drop(h);
+    let mut h = harness(app(state.path(), dialogs), 900.0);
+    settle(&mut h);
+    assert_eq!(step_of(&h), Step::Done);
+    h.get_by_label("Your account is closed");
+    let platform = DemoPlatform::new(now(), &h.state().wizard().account_changes)?;
+    assert!(platform.pending_work("freelancer")?.closed);
+    Ok(())
+}
+
+/// The client and agency owners reach the pending-work page, see the
+/// blockers of their kind, and can resolve them all.
+#[test]
+fn client_and_agency_reach_and_clear_pending_work() -> TestResult {
+    for (account, blocker) in [
+        ("Priya Raman (Northwind Labs) (northwind_labs)", "Open job post"),
+        ("BrightPath Studio (brightpath_studio)", "Team member"),
+    ] {
+        let state = tempfile::tempdir()?;
+        let mut h = harness(app(state.path(), InjectedDialogs::default()), 1400.0);
+        settle(&mut h);
+        click(&mut h, "Start");
+        click(&mut h, account);
+        next(&mut h);
+        click(&mut h, "Reason for leaving");
+        click(&mut h, "I no longer need the account");
+        next(&mut h);
+        next(&mut h);
+        assert_eq!(step_of(&h), Step::Review, "{account}");
+        settle(&mut h);
+        h.get_by_label_contains("Blockers (");
+        assert!(
+            h.query_all_by_label_contains(blocker).next().is_some(),
+            "{account}: no {blocker} blocker shown"
+        );
+        resolve_all_blockers(&mut h);
+        h.get_by_label("Nothing blocks closing this account.");
+    }
+    Ok(())
+}
+
+/// A damaged state file is moved aside, the user is told, and the wizard
+/// starts afresh instead of crashing.
+#[test]
+fn damaged_state_file_is_reported_and_kept() -> TestResult {
+    let state = tempfile::tempdir()?;
+    std::fs::write(state.path().join("state.json"), b"{ not json")?;
+    let mut h = harness(app(state.path(), InjectedDialogs::default()), 900.0);
+    settle(&mut h);
+    h.get_by_label_contains("Your saved progress could not be read");
+    assert_eq!(step_of(&h), Step::Welcome);
+    let kept: Vec<_> = std::fs::read_dir(state.path())?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("state.damaged-"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    click(&mut h, "Dismiss");
+    assert!(h.query_all_by_label_contains("could not be read").next().is_none());
+    Ok(())
+}
+
+/// Quitting mid-way and launching again resumes on the same page with the
+/// same answers.
+#[test]
+fn progress_resumes_after_relaunch() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let mut h = harness(app(state.path(), InjectedDialogs::default()), 900.0);
+    settle(&mut h);
+    click(&mut h, "Start");
+    click(&mut h, "Maya Okafor (maya_okafor)");
+    next(&mut h);
+    click(&mut h, "Reason for leaving");
+    click(&mut h, "Privacy concerns");
+    next(&mut h);
+    type_into(&mut h, Role::MultilineTextInput, "Feedback", "See you");
+    settle(&mut h);
+    drop(h);
+
+    let mut h = harness(app(state.path(), InjectedDialogs::default()), 900.0);
+    settle(&mut h);
+    assert_eq!(step_of(&h), Step::Feedback);
+    assert_eq!(h.state().wizard().progress.feedback, "See you");
+    click(&mut h, "Back");
+    assert_eq!(step_of(&h), Step::Reason);
+    assert_eq!(
+        h.state().wizard().progress.reason,
+        Some(offboard::model::wizard::LeaveReason::PrivacyConcerns)
+    );
+    assert_eq!(
+        h.get_by_label("Reason for leaving").value().as_deref(),
+        Some("Privacy concerns")
+    );
+    // Done steps can be revisited from the step list.
+    click(&mut h, "✔  Connect");
+    assert_eq!(step_of(&h), Step::Connect);
+    Ok(())
+}
+
+/// The CSV source: files picked in the dialog feed the review; what the
+/// files cannot show becomes manual checks; closing happens on the
+/// website and is confirmed by hand.
+#[test]
+fn upwork_csv_files_feed_review_checklist_and_confirm() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/upwork-csv");
+    let dialogs = InjectedDialogs {
+        csv_files: vec![
+            fixtures.join("statements_2026-01-01_2026-10-15.csv"),
+            fixtures.join("transaction-history_2026-10-01_2026-11-23.csv"),
+        ],
+        ..Default::default()
+    };
+    let mut h = harness(app(state.path(), dialogs), 1000.0);
+    settle(&mut h);
+    click(&mut h, "Start");
+    click(&mut h, "Upwork (downloaded CSV files)");
+    h.get_by_label("Transaction-history files");
+    click(&mut h, "Add CSV files…");
+    h.get_by_label_contains("statements_2026-01-01_2026-10-15.csv");
+    click(&mut h, "Maya Lindqvist (Maya Lindqvist)");
+    h.snapshot("10-upwork-csv-connect");
+    next(&mut h);
+    click(&mut h, "Reason for leaving");
+    click(&mut h, "The fees or pay aren't worth it");
+    next(&mut h);
+    next(&mut h);
+    assert_eq!(step_of(&h), Step::Review);
+    settle(&mut h);
+    h.get_by_label_contains("available to withdraw");
+    h.get_by_label_contains("of earnings in review");
+    // The files cannot act on Upwork: no resolve buttons, only directions.
+    assert!(h.query_all_by_label("Withdraw balance").next().is_none());
+    next(&mut h);
+    click(&mut h, "I already have a copy of my data; continue without exporting");
+    next(&mut h);
+    assert_eq!(step_of(&h), Step::Checklist);
+    settle(&mut h);
+    h.get_by_label("Check on the website");
+    let manual = h.state().wizard().manual_checks.clone();
+    assert!(manual.iter().any(|c| c.id == "contracts"), "{manual:?}");
+    for item in offboard::model::wizard::ChecklistItem::ALL {
+        click(&mut h, item.label());
+    }
+    h.get_by_label_contains("remaining checklist item");
+    for check in &manual {
+        click(&mut h, &check.label);
+    }
+    next(&mut h);
+    assert_eq!(step_of(&h), Step::Confirm);
+    settle(&mut h);
+    h.get_by_label("Close it on Upwork's website");
+    h.get_by_label_contains("close the account on Upwork's website, then tick that you did");
+    click(&mut h, "I have closed the account on Upwork's website");
+    // Money still shows in the files, so closing stays refused.
+    h.get_by_label_contains("blockers are still open on the pending-work page");
+    Ok(())
+}
+
+/// The API source asks for the user's own key before anything else, and
+/// the secret field hides what is typed.
+#[test]
+fn upwork_api_asks_for_the_users_own_key() -> TestResult {
+    // A fixed path: the keyring warning on screen names it.
+    let state = FixedDir::new("offboard-ui-test-api-state")?;
+    let mut h = harness(app(state.path(), InjectedDialogs::default()), 900.0);
+    settle(&mut h);
+    click(&mut h, "Start");
+    click(&mut h, "Upwork (with your API key)");
+    h.get_by_label("Your Upwork API key");
+    type_into(&mut h, Role::TextInput, "Client ID", "my-client-id");
+    type_into(&mut h, Role::PasswordInput, "Client secret", "s3cret");
+    settle(&mut h);
+    h.snapshot("11-upwork-api-connect");
+    // No browser in tests: the attempt fails with a message, and the secret
+    // is in neither the saved progress nor the screen.
+    click(&mut h, "Connect with Upwork");
+    settle(&mut h);
+    assert!(matches!(
+        h.state().wizard().api_auth,
+        offboard::model::wizard::AuthState::Failed(_)
+    ));
+    let saved = std::fs::read_to_string(state.path().join("state.json"))?;
+    assert!(!saved.contains("s3cret"));
+    assert!(h.query_all_by_label_contains("s3cret").next().is_none());
+    Ok(())
+}
