@@ -1,5 +1,9 @@
 //! The `offboard` binary driven as a user would from a shell.
 
+#[path = "support/upwork_server.rs"]
+#[allow(dead_code)]
+mod upwork_server;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -202,5 +206,51 @@ fn upwork_without_a_key_says_how_to_connect() -> TestResult {
     )?;
     assert!(!out.status.success());
     assert!(stderr(&out).contains("could not read the access token"), "{}", stderr(&out));
+    Ok(())
+}
+
+/// The whole headless path against a local GraphQL server: review and
+/// export with --api-base and --access-token-file, then verify.
+#[test]
+fn upwork_review_and_export_against_a_local_server() -> TestResult {
+    use upwork_server::{Fixture, Size, TOKEN, TestServer};
+    let server = TestServer::start(Fixture::freelancer(Size::small()));
+    let state = tempfile::tempdir()?;
+    let token = state.path().join("token");
+    std::fs::write(&token, format!("{TOKEN}\n"))?;
+    let token = token.display().to_string();
+    let base = ["--platform", "upwork", "--api-base", server.url.as_str(), "--access-token-file", token.as_str()];
+
+    let mut args = vec!["review"];
+    args.extend(base);
+    args.push("--json");
+    let out = offboard(state.path(), &args)?;
+    // Several organisations: the command says which to choose.
+    let account = if out.status.success() {
+        let review: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+        assert_eq!(review["platform"], "upwork");
+        review["account"]["id"].as_str().ok_or("no account id")?.to_string()
+    } else {
+        let err = stderr(&out);
+        assert!(err.contains("choose an account with --account"), "{err}");
+        let first = err
+            .split("--account: ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .ok_or("no account listed")?;
+        first.to_string()
+    };
+
+    let out_dir = tempfile::tempdir()?;
+    let out_path = out_dir.path().display().to_string();
+    let mut args = vec!["export"];
+    args.extend(base);
+    args.extend(["--account", account.as_str(), "--out", out_path.as_str(), "--quiet"]);
+    let out = offboard(state.path(), &args)?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let folder = stdout(&out).trim().to_string();
+    let out = offboard(state.path(), &["verify", &folder])?;
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(Path::new(&folder).join("transactions.csv").is_file());
     Ok(())
 }
