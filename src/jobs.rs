@@ -49,6 +49,8 @@ pub struct ApiAccess {
     secrets: Arc<std::sync::OnceLock<SecretStore>>,
     pub endpoints: OAuthEndpoints,
     pub browser: Browser,
+    /// Another GraphQL endpoint (a local test server, a proxy).
+    pub api_base: Option<String>,
 }
 
 impl ApiAccess {
@@ -60,6 +62,7 @@ impl ApiAccess {
             secrets: Arc::new(std::sync::OnceLock::new()),
             endpoints: OAuthEndpoints::upwork(),
             browser: Arc::new(auth::system_browser),
+            api_base: None,
         }
     }
 
@@ -73,6 +76,7 @@ impl ApiAccess {
             secrets: Arc::new(cell),
             endpoints,
             browser,
+            api_base: None,
         }
     }
 
@@ -116,7 +120,8 @@ pub fn default_platforms(clock: Clock, api: ApiAccess) -> PlatformFactory {
                 .ok_or_else(|| {
                     PlatformError::Refused("connect with your API key first".into())
                 })?;
-            upwork_platform(Arc::new(tokens), c.sources.api_base.as_deref(), clock())
+            let base = c.sources.api_base.as_deref().or(api.api_base.as_deref());
+            upwork_platform(Arc::new(tokens), base, clock())
         }
     })
 }

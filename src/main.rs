@@ -25,7 +25,9 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let loaded = store.load(clock());
-    let api = jobs::ApiAccess::system(store.dir().to_path_buf());
+    let mut api = jobs::ApiAccess::system(store.dir().to_path_buf());
+    // Same switch as the headless commands' --api-base.
+    api.api_base = std::env::var("OFFBOARD_UPWORK_API_BASE").ok().filter(|v| !v.is_empty());
     let jobs = Jobs::new(
         jobs::default_platforms(clock.clone(), api.clone()),
         api,

@@ -2,6 +2,10 @@
 //! widgets, found by their accessible names. Snapshots of every page of the
 //! freelancer flow are compared against tests/snapshots/.
 
+#[path = "support/upwork_server.rs"]
+#[allow(dead_code)]
+mod upwork_server;
+
 use chrono::{DateTime, TimeZone, Utc};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -507,5 +511,123 @@ fn upwork_api_asks_for_the_users_own_key() -> TestResult {
     let saved = std::fs::read_to_string(state.path().join("state.json"))?;
     assert!(!saved.contains("s3cret"));
     assert!(h.query_all_by_label_contains("s3cret").next().is_none());
+    Ok(())
+}
+
+/// A token endpoint on 127.0.0.1 that swaps any code for the test server's
+/// access token.
+fn fake_token_endpoint() -> Result<(String, std::thread::JoinHandle<()>), Box<dyn std::error::Error>> {
+    let server = tiny_http::Server::http("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let port = server.server_addr().to_ip().map(|a| a.port()).ok_or("no port")?;
+    let handle = std::thread::Builder::new()
+        .name("fake-token-endpoint".into())
+        .spawn(move || {
+            // One exchange is all the test needs.
+            if let Ok(request) = server.recv() {
+                let body = serde_json::json!({
+                    "access_token": upwork_server::TOKEN,
+                    "refresh_token": "test-refresh-token",
+                    "token_type": "bearer",
+                    "expires_in": 86399,
+                });
+                let response = tiny_http::Response::from_string(body.to_string()).with_header(
+                    tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"application/json"[..])
+                        .unwrap_or_else(|()| unreachable!("a valid header")),
+                );
+                let _ = request.respond(response);
+            }
+        })?;
+    Ok((format!("http://127.0.0.1:{port}/token"), handle))
+}
+
+/// Signs in with the user's own key through a stand-in browser, lists the
+/// organisations from a local GraphQL server, and reviews pending work.
+#[test]
+fn upwork_api_signs_in_and_reviews_against_a_local_server() -> TestResult {
+    use upwork_server::{Fixture, Size, TestServer};
+    let graphql = TestServer::start(Fixture::freelancer(Size::small()));
+    let (token_url, token_thread) = fake_token_endpoint()?;
+    let state = tempfile::tempdir()?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    // The stand-in browser "approves" at once: it calls Offboard's loopback
+    // redirect with a code and the state from the authorize URL.
+    let browser: jobs::Browser = Arc::new(|authorize: &str| {
+        let url = url::Url::parse(authorize).map_err(|e| e.to_string())?;
+        let pairs: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+        let redirect = pairs.get("redirect_uri").cloned().ok_or("no redirect_uri")?;
+        let state = pairs.get("state").cloned().ok_or("no state")?;
+        std::thread::Builder::new()
+            .name("stand-in-browser".into())
+            .spawn(move || {
+                let _ = reqwest::blocking::Client::builder()
+                    .no_proxy()
+                    .build()
+                    .and_then(|c| c.get(format!("{redirect}?code=approved&state={state}")).send());
+            })
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    });
+    let mut api = jobs::ApiAccess::with_store(
+        SecretStore::file_only(state.path().join("secrets")),
+        OAuthEndpoints {
+            authorize_url: "http://127.0.0.1:9/authorize".into(),
+            token_url,
+        },
+        browser,
+    );
+    api.api_base = Some(graphql.url.clone());
+    let store = Store::new(state.path());
+    let jobs = Jobs::new(
+        jobs::default_platforms(clock(), api.clone()),
+        api,
+        Some(store),
+        clock(),
+    );
+    let app = OffboardApp::new(offboard::store::Loaded::Fresh, jobs, Box::new(InjectedDialogs::default()));
+    let mut h = harness(app, 1000.0);
+    settle(&mut h);
+    click(&mut h, "Start");
+    click(&mut h, "Upwork (with your API key)");
+    type_into(&mut h, Role::TextInput, "Client ID", "my-client-id");
+    type_into(&mut h, Role::PasswordInput, "Client secret", "s3cret");
+    let field = h.get_by_role_and_label(Role::TextInput, "Redirect URI");
+    field.focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, "Redirect URI")
+        .type_text(&format!("http://127.0.0.1:{port}/callback"));
+    h.run_steps(2);
+    click(&mut h, "Connect with Upwork");
+    settle(&mut h);
+    assert_eq!(
+        h.state().wizard().api_auth,
+        offboard::model::wizard::AuthState::Connected,
+        "{:?}",
+        h.state().wizard().api_auth
+    );
+    h.get_by_label("Disconnect");
+    let accounts = h.state().wizard().accounts.value().cloned().unwrap_or_default();
+    assert!(!accounts.is_empty(), "no organisations listed");
+    let first = &accounts[0];
+    click(&mut h, &format!("{} ({})", first.display_name, first.username));
+    next(&mut h);
+    click(&mut h, "Reason for leaving");
+    click(&mut h, "I'm moving to another platform");
+    next(&mut h);
+    next(&mut h);
+    assert_eq!(step_of(&h), Step::Review);
+    settle(&mut h);
+    let assessment = h.state().wizard().assessment.value().cloned().ok_or_else(|| {
+        format!("no review: {:?}", h.state().wizard().assessment.error())
+    })?;
+    assert!(assessment.blocker_count() > 0);
+    // Read-only source: directions, no buttons that pretend to act.
+    assert!(h.query_all_by_label("End contract").next().is_none());
+    h.get_by_label_contains("Blockers (");
+    // The secret stays out of the saved progress.
+    let saved = std::fs::read_to_string(state.path().join("state.json"))?;
+    assert!(!saved.contains("s3cret") && !saved.contains(upwork_server::TOKEN));
+    let _ = token_thread.join();
     Ok(())
 }
