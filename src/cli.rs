@@ -6,14 +6,14 @@ use crate::jobs::{self, Clock};
 use crate::model::account::PlatformId;
 use crate::model::review::{Assessment, assess};
 use crate::model::wizard::{SavedState, SourceSettings};
-use crate::platform::upwork::api::StaticToken;
-use std::sync::Arc;
 use crate::platform::Platform;
+use crate::platform::upwork::api::StaticToken;
 use crate::store::{Loaded, Store};
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, Parser)]
@@ -87,7 +87,10 @@ pub struct Source {
 fn parse_platform(slug: &str) -> Result<PlatformId, String> {
     PlatformId::from_slug(slug).ok_or_else(|| {
         let known: Vec<_> = PlatformId::ALL.iter().map(|p| p.slug()).collect();
-        format!("unknown platform \"{slug}\"; use one of: {}", known.join(", "))
+        format!(
+            "unknown platform \"{slug}\"; use one of: {}",
+            known.join(", ")
+        )
     })
 }
 
@@ -95,7 +98,9 @@ fn parse_platform(slug: &str) -> Result<PlatformId, String> {
 pub fn store_for(state_dir: Option<PathBuf>) -> Result<Store, String> {
     match state_dir {
         Some(dir) => Ok(Store::new(dir)),
-        None => Store::default_dir().map(Store::new).map_err(|e| e.to_string()),
+        None => Store::default_dir()
+            .map(Store::new)
+            .map_err(|e| e.to_string()),
     }
 }
 
@@ -103,7 +108,9 @@ pub fn store_for(state_dir: Option<PathBuf>) -> Result<Store, String> {
 pub fn run(command: Command, store: Option<Store>, clock: Clock) -> ExitCode {
     let result = match command {
         Command::Review { source, json } => review(&source, json, store.as_ref(), &clock),
-        Command::Export { source, out, quiet } => export(&source, out, quiet, store.as_ref(), &clock),
+        Command::Export { source, out, quiet } => {
+            export(&source, out, quiet, store.as_ref(), &clock)
+        }
         Command::Verify { dir } => verify(dir),
     };
     match result {
@@ -117,14 +124,18 @@ pub fn run(command: Command, store: Option<Store>, clock: Clock) -> ExitCode {
 
 /// The platform as the GUI left it: demo accounts keep the changes made in
 /// the wizard (resolved items, a closed account).
-fn connect(source: &Source, store: Option<&Store>, clock: &Clock) -> Result<Box<dyn Platform>, String> {
-    if source.platform == PlatformId::Upwork {
-        if let Some(file) = &source.access_token_file {
-            let token = StaticToken::from_file(file)
-                .map_err(|e| format!("could not read the access token ({e}): {}", file.display()))?;
-            return jobs::upwork_platform(Arc::new(token), source.api_base.as_deref(), clock())
-                .map_err(|e| e.to_string());
-        }
+fn connect(
+    source: &Source,
+    store: Option<&Store>,
+    clock: &Clock,
+) -> Result<Box<dyn Platform>, String> {
+    if source.platform == PlatformId::Upwork
+        && let Some(file) = &source.access_token_file
+    {
+        let token = StaticToken::from_file(file)
+            .map_err(|e| format!("could not read the access token ({e}): {}", file.display()))?;
+        return jobs::upwork_platform(Arc::new(token), source.api_base.as_deref(), clock())
+            .map_err(|e| e.to_string());
     }
     if source.platform == PlatformId::UpworkCsv && source.csv_files.is_empty() {
         return Err("--platform upwork-csv needs at least one --csv FILE".into());
@@ -172,7 +183,12 @@ fn account_of(source: &Source, platform: &dyn Platform) -> Result<String, String
     }
 }
 
-fn review(source: &Source, json: bool, store: Option<&Store>, clock: &Clock) -> Result<ExitCode, String> {
+fn review(
+    source: &Source,
+    json: bool,
+    store: Option<&Store>,
+    clock: &Clock,
+) -> Result<ExitCode, String> {
     let platform = connect(source, store, clock)?;
     let account = account_of(source, platform.as_ref())?;
     let work = platform.pending_work(&account).map_err(|e| e.to_string())?;
@@ -257,12 +273,18 @@ pub fn review_text(platform: PlatformId, a: &Assessment) -> String {
         s.push_str("  none: the account can close.\n");
     }
     for item in blockers {
-        s.push_str(&format!("  ✗ {}\n      {}\n      → {}\n", item.title, item.why, item.how_to_resolve));
+        s.push_str(&format!(
+            "  ✗ {}\n      {}\n      → {}\n",
+            item.title, item.why, item.how_to_resolve
+        ));
     }
     let advisories: Vec<_> = a.advisories().collect();
     s.push_str(&format!("\nAdvisories ({}):\n", advisories.len()));
     for item in advisories {
-        s.push_str(&format!("  ! {}\n      → {}\n", item.title, item.how_to_resolve));
+        s.push_str(&format!(
+            "  ! {}\n      → {}\n",
+            item.title, item.how_to_resolve
+        ));
     }
     s
 }
@@ -294,8 +316,15 @@ fn export(
         }
     };
     let account = account_of(source, platform.as_ref())?;
-    let summary = export::export_account(platform.as_ref(), &account, &out, clock(), &mut progress, &cancel)
-        .map_err(|e| e.to_string())?;
+    let summary = export::export_account(
+        platform.as_ref(),
+        &account,
+        &out,
+        clock(),
+        &mut progress,
+        &cancel,
+    )
+    .map_err(|e| e.to_string())?;
     if !quiet {
         eprintln!(
             "Exported {} records in {} files ({} bytes) to {}",

@@ -7,10 +7,10 @@ use crate::model::account::PlatformId;
 use crate::model::closing::receipt_text;
 use crate::model::handoff::contacts_from_contracts;
 use crate::model::review::{AccountChange, ChangeKind, ClosureOutcome};
+use crate::model::wizard::SourceSettings;
 use crate::model::wizard::{
     Effect, Event, ExportRecord, FetchStatus, Receipt, SavedState, VerifyOutcome,
 };
-use crate::model::wizard::SourceSettings;
 use crate::platform::upwork::api::{ApiConfig, TokenSource, UpworkApi, UpworkPlatform};
 use crate::platform::upwork::auth::{self, ApiKey, OAuthEndpoints, UpworkTokenSource};
 use crate::platform::upwork::secrets::{Secret, SecretStore};
@@ -68,7 +68,11 @@ impl ApiAccess {
 
     /// A given secret store and endpoints (tests use a private file and a
     /// local server).
-    pub fn with_store(secrets: SecretStore, endpoints: OAuthEndpoints, browser: Browser) -> ApiAccess {
+    pub fn with_store(
+        secrets: SecretStore,
+        endpoints: OAuthEndpoints,
+        browser: Browser,
+    ) -> ApiAccess {
         let cell = std::sync::OnceLock::new();
         let _ = cell.set(secrets);
         ApiAccess {
@@ -102,7 +106,9 @@ pub fn system_clock() -> Clock {
 /// The platforms this build offers, built as the product runs them.
 pub fn default_platforms(clock: Clock, api: ApiAccess) -> PlatformFactory {
     Arc::new(move |c: &Connection<'_>| match c.platform {
-        PlatformId::Demo => Ok(Box::new(DemoPlatform::new(clock(), c.changes)?) as Box<dyn Platform>),
+        PlatformId::Demo => {
+            Ok(Box::new(DemoPlatform::new(clock(), c.changes)?) as Box<dyn Platform>)
+        }
         PlatformId::UpworkCsv => {
             if c.sources.csv_files.is_empty() {
                 return Err(PlatformError::Refused(
@@ -117,9 +123,7 @@ pub fn default_platforms(clock: Clock, api: ApiAccess) -> PlatformFactory {
             let tokens = api
                 .token_source()
                 .map_err(PlatformError::Refused)?
-                .ok_or_else(|| {
-                    PlatformError::Refused("connect with your API key first".into())
-                })?;
+                .ok_or_else(|| PlatformError::Refused("connect with your API key first".into()))?;
             let base = c.sources.api_base.as_deref().or(api.api_base.as_deref());
             upwork_platform(Arc::new(tokens), base, clock())
         }
@@ -159,10 +163,10 @@ impl Context {
     fn send(&self, event: Event) {
         // The receiver only goes away when the app is shutting down.
         let _ = self.events.send(event);
-        if let Ok(guard) = self.waker.lock() {
-            if let Some(wake) = guard.as_ref() {
-                wake();
-            }
+        if let Ok(guard) = self.waker.lock()
+            && let Some(wake) = guard.as_ref()
+        {
+            wake();
         }
     }
 
@@ -295,10 +299,9 @@ impl Jobs {
             }
             Effect::CheckApiConnection { .. } => {
                 self.spawn("offboard-auth", move |cx| {
-                    let result = cx
-                        .api
-                        .token_source()
-                        .and_then(|t| t.map_or(Ok(false), |t| t.is_connected().map_err(|e| e.to_string())));
+                    let result = cx.api.token_source().and_then(|t| {
+                        t.map_or(Ok(false), |t| t.is_connected().map_err(|e| e.to_string()))
+                    });
                     cx.send(Event::ApiConnection {
                         result,
                         storage_warning: cx.api.secrets().backend().warning(),
@@ -327,10 +330,10 @@ impl Jobs {
                     .map(|_| true)
                     .map_err(|e| e.to_string());
                     // A new key means a new connection to the platform.
-                    if result.is_ok() {
-                        if let Ok(mut guard) = cx.platform.write() {
-                            *guard = None;
-                        }
+                    if result.is_ok()
+                        && let Ok(mut guard) = cx.platform.write()
+                    {
+                        *guard = None;
                     }
                     cx.send(Event::ApiConnection {
                         result,
@@ -399,7 +402,8 @@ impl Jobs {
             }
             Effect::LoadExportPreview { account } => {
                 self.spawn("offboard-preview", move |cx| {
-                    let result = cx.with_platform(|p| p.counts(&account).map_err(|e| e.to_string()));
+                    let result =
+                        cx.with_platform(|p| p.counts(&account).map_err(|e| e.to_string()));
                     cx.send(Event::ExportPreviewLoaded { account, result });
                 });
             }
@@ -412,7 +416,9 @@ impl Jobs {
                             .map_err(|e| e.to_string())?;
                         Ok(contacts_from_contracts(&contracts))
                     });
-                    let checks = cx.with_platform(|p| Ok(p.manual_checks(&account))).unwrap_or_default();
+                    let checks = cx
+                        .with_platform(|p| Ok(p.manual_checks(&account)))
+                        .unwrap_or_default();
                     cx.send(Event::ManualChecksLoaded {
                         account: account.clone(),
                         checks,
@@ -427,7 +433,8 @@ impl Jobs {
                 self.spawn("offboard-resolve", move |cx| {
                     let now = (cx.clock)();
                     let change = cx.with_platform_mut(|p| {
-                        p.resolve(&account, &resolution, now).map_err(|e| e.to_string())
+                        p.resolve(&account, &resolution, now)
+                            .map_err(|e| e.to_string())
                     });
                     let change = change.map(|()| AccountChange {
                         account,
@@ -475,7 +482,12 @@ impl Jobs {
                 self.spawn("offboard-write", move |cx| {
                     let result = write_atomically(&path, contents.as_bytes())
                         .map(|()| path.clone())
-                        .map_err(|e| format!("Could not save the file ({e}); choose another folder: {}", path.display()));
+                        .map_err(|e| {
+                            format!(
+                                "Could not save the file ({e}); choose another folder: {}",
+                                path.display()
+                            )
+                        });
                     cx.send(Event::TextSaved(result));
                 });
             }
@@ -486,17 +498,22 @@ impl Jobs {
         let cx = self.context.clone();
         cx.running.fetch_add(1, Ordering::SeqCst);
         let guard = RunningGuard(Arc::clone(&cx.running));
-        let spawned = std::thread::Builder::new().name(name.to_string()).spawn(move || {
-            let _guard = guard;
-            work(cx);
-        });
+        let spawned = std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn(move || {
+                let _guard = guard;
+                work(cx);
+            });
         if let Err(e) = spawned {
             log::error!("could not start the {name} thread: {e}");
         }
     }
 }
 
-fn connect(cx: &Context, connection: &Connection<'_>) -> Result<Vec<crate::model::account::AccountSummary>, String> {
+fn connect(
+    cx: &Context,
+    connection: &Connection<'_>,
+) -> Result<Vec<crate::model::account::AccountSummary>, String> {
     let mut guard = cx
         .platform
         .write()
@@ -529,7 +546,15 @@ fn run_export(cx: &Context, account: &str, parent: &Path, cancel: &AtomicBool) -
             clock: Some(Arc::clone(&cx.clock)),
             ..Default::default()
         };
-        match export::export_account_with(platform, account, parent, now, &mut report, cancel, &options) {
+        match export::export_account_with(
+            platform,
+            account,
+            parent,
+            now,
+            &mut report,
+            cancel,
+            &options,
+        ) {
             Ok(summary) => Ok(Some(summary)),
             Err(export::ExportError::Cancelled) => Ok(None),
             Err(e) => Err(e.to_string()),
@@ -575,14 +600,24 @@ fn close_account(
     let written = serde_json::to_vec_pretty(&receipt)
         .map_err(|e| e.to_string())
         .and_then(|json| {
-            export::add_file(folder, "receipt.json", &json, "receipt", 1).map_err(|e| e.to_string())?;
-            export::add_file(folder, "receipt.txt", receipt_text(&receipt).as_bytes(), "receipt", 1)
-                .map_err(|e| e.to_string())
+            export::add_file(folder, "receipt.json", &json, "receipt", 1)
+                .map_err(|e| e.to_string())?;
+            export::add_file(
+                folder,
+                "receipt.txt",
+                receipt_text(&receipt).as_bytes(),
+                "receipt",
+                1,
+            )
+            .map_err(|e| e.to_string())
         });
     match written {
         Ok(()) => Ok((outcome, Some(folder.join("receipt.txt")))),
         Err(e) => {
-            log::error!("the receipt could not be written into {}: {e}", folder.display());
+            log::error!(
+                "the receipt could not be written into {}: {e}",
+                folder.display()
+            );
             Ok((outcome, None))
         }
     }
@@ -590,7 +625,11 @@ fn close_account(
 
 /// The user closed the account on the website; check what can be checked:
 /// a closed account's API refuses to answer.
-fn confirmed_on_website(platform: &dyn Platform, account: &str, now: DateTime<Utc>) -> ClosureOutcome {
+fn confirmed_on_website(
+    platform: &dyn Platform,
+    account: &str,
+    now: DateTime<Utc>,
+) -> ClosureOutcome {
     let evidence = match (platform.id(), platform.pending_work(account)) {
         (PlatformId::Upwork, Err(e)) => format!(
             "You closed it on the website; verified: the API no longer answers for the account ({e})."
@@ -627,11 +666,11 @@ fn spawn_saver(
                     state = newer;
                     taken += 1;
                 }
-                if let Some(store) = &store {
-                    if let Err(e) = store.save(&state) {
-                        log::error!("{e}");
-                        cx.send(Event::SaveFailed(e.to_string()));
-                    }
+                if let Some(store) = &store
+                    && let Err(e) = store.save(&state)
+                {
+                    log::error!("{e}");
+                    cx.send(Event::SaveFailed(e.to_string()));
                 }
                 cx.running.fetch_sub(taken, Ordering::SeqCst);
             }
@@ -650,10 +689,10 @@ impl Drop for Jobs {
     /// channel and wait for the saver to write what it holds.
     fn drop(&mut self) {
         self.saves = None;
-        if let Some(saver) = self.saver.take() {
-            if saver.join().is_err() {
-                log::error!("the saving thread failed while shutting down");
-            }
+        if let Some(saver) = self.saver.take()
+            && saver.join().is_err()
+        {
+            log::error!("the saving thread failed while shutting down");
         }
     }
 }
@@ -661,9 +700,9 @@ impl Drop for Jobs {
 /// Write a user-chosen file so it is complete or absent, never half-written.
 fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name given"))?;
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name given")
+    })?;
     let mut temp_name = std::ffi::OsString::from(".");
     temp_name.push(name);
     temp_name.push(".partial");

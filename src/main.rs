@@ -27,7 +27,9 @@ fn main() -> ExitCode {
     let loaded = store.load(clock());
     let mut api = jobs::ApiAccess::system(store.dir().to_path_buf());
     // Same switch as the headless commands' --api-base.
-    api.api_base = std::env::var("OFFBOARD_UPWORK_API_BASE").ok().filter(|v| !v.is_empty());
+    api.api_base = std::env::var("OFFBOARD_UPWORK_API_BASE")
+        .ok()
+        .filter(|v| !v.is_empty());
     let jobs = Jobs::new(
         jobs::default_platforms(clock.clone(), api.clone()),
         api,

@@ -13,7 +13,9 @@ const STATE_FILE: &str = "state.json";
 pub enum StoreError {
     #[error("no data folder could be found for this user; pass --state-dir DIR")]
     NoDataDir,
-    #[error("could not {action}: {source}; check that the folder exists and you may write to it: {path}")]
+    #[error(
+        "could not {action}: {source}; check that the folder exists and you may write to it: {path}"
+    )]
     Io {
         action: &'static str,
         path: PathBuf,
@@ -84,9 +86,10 @@ impl Store {
             Ok(state) => return Loaded::Resumed(state),
             Err(problem) => problem,
         };
-        let aside = self
-            .dir
-            .join(format!("state.damaged-{}.json", now.format("%Y%m%d-%H%M%S")));
+        let aside = self.dir.join(format!(
+            "state.damaged-{}.json",
+            now.format("%Y%m%d-%H%M%S")
+        ));
         let moved_to = fs::rename(&path, &aside).ok().map(|()| aside);
         Loaded::Damaged { problem, moved_to }
     }
@@ -142,7 +145,9 @@ impl Store {
 fn parse(bytes: &[u8]) -> Result<SavedState, String> {
     let value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| format!("it is not valid JSON ({e})"))?;
-    let version = value.get("schema_version").and_then(serde_json::Value::as_u64);
+    let version = value
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64);
     match version {
         Some(v) if v == u64::from(SCHEMA_VERSION) => {}
         Some(v) if v > u64::from(SCHEMA_VERSION) => {
@@ -150,7 +155,11 @@ fn parse(bytes: &[u8]) -> Result<SavedState, String> {
                 "it was written by a newer Offboard (format {v}, this one reads {SCHEMA_VERSION})"
             ));
         }
-        Some(v) => return Err(format!("it has an old format ({v}) this Offboard cannot read")),
+        Some(v) => {
+            return Err(format!(
+                "it has an old format ({v}) this Offboard cannot read"
+            ));
+        }
         None => return Err("it has no schema_version".into()),
     }
     serde_json::from_value(value).map_err(|e| format!("its contents do not fit ({e})"))
@@ -163,7 +172,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     #[test]
@@ -201,7 +212,10 @@ mod tests {
             Loaded::Damaged { problem, moved_to } => {
                 assert!(problem.contains("not valid JSON"), "{problem}");
                 let moved = moved_to.ok_or("not moved")?;
-                assert_eq!(fs::read(&moved)?, b"{\"schema_version\": 1, \"progress\": tru");
+                assert_eq!(
+                    fs::read(&moved)?,
+                    b"{\"schema_version\": 1, \"progress\": tru"
+                );
                 assert!(!store.path().exists());
             }
             other => panic!("expected damaged, got {other:?}"),
@@ -216,9 +230,13 @@ mod tests {
         let dir = tempfile::tempdir()?;
         let store = Store::new(dir.path());
         fs::write(store.path(), br#"{"schema_version": 99}"#)?;
-        assert!(matches!(store.load(now()), Loaded::Damaged { problem, .. } if problem.contains("newer")));
+        assert!(
+            matches!(store.load(now()), Loaded::Damaged { problem, .. } if problem.contains("newer"))
+        );
         fs::write(store.path(), br#"{"progress": {}}"#)?;
-        assert!(matches!(store.load(now()), Loaded::Damaged { problem, .. } if problem.contains("schema_version")));
+        assert!(
+            matches!(store.load(now()), Loaded::Damaged { problem, .. } if problem.contains("schema_version"))
+        );
         Ok(())
     }
 
@@ -229,7 +247,10 @@ mod tests {
         let blocker = dir.path().join("not-a-folder");
         fs::write(&blocker, b"x")?;
         let store = Store::new(blocker.join("state"));
-        let err = store.save(&SavedState::default()).err().ok_or("expected an error")?;
+        let err = store
+            .save(&SavedState::default())
+            .err()
+            .ok_or("expected an error")?;
         let message = err.to_string();
         assert!(message.contains("not-a-folder"), "{message}");
         Ok(())

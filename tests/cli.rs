@@ -1,7 +1,6 @@
 //! The `offboard` binary driven as a user would from a shell.
 
 #[path = "support/upwork_server.rs"]
-#[allow(dead_code)]
 mod upwork_server;
 
 use std::path::Path;
@@ -32,11 +31,17 @@ fn help_describes_every_command() -> TestResult {
     assert!(out.status.success());
     let text = stdout(&out);
     for command in ["review", "export", "verify", "--state-dir"] {
-        assert!(text.contains(command), "--help does not mention {command}:\n{text}");
+        assert!(
+            text.contains(command),
+            "--help does not mention {command}:\n{text}"
+        );
     }
     let out = offboard(state.path(), &["review", "--help"])?;
     let text = stdout(&out);
-    assert!(text.contains("--platform") && text.contains("--account") && text.contains("--json"), "{text}");
+    assert!(
+        text.contains("--platform") && text.contains("--account") && text.contains("--json"),
+        "{text}"
+    );
     Ok(())
 }
 
@@ -45,7 +50,14 @@ fn review_json_lists_items_and_balances() -> TestResult {
     let state = tempfile::tempdir()?;
     let out = offboard(
         state.path(),
-        &["review", "--platform", "demo", "--account", "freelancer", "--json"],
+        &[
+            "review",
+            "--platform",
+            "demo",
+            "--account",
+            "freelancer",
+            "--json",
+        ],
     )?;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let review: serde_json::Value = serde_json::from_slice(&out.stdout)?;
@@ -57,7 +69,10 @@ fn review_json_lists_items_and_balances() -> TestResult {
             assert!(item[field].is_string(), "item without {field}: {item}");
         }
         let severity = item["severity"].as_str().unwrap_or_default();
-        assert!(severity == "blocker" || severity == "advisory", "{severity}");
+        assert!(
+            severity == "blocker" || severity == "advisory",
+            "{severity}"
+        );
     }
     let kinds: Vec<&str> = items.iter().filter_map(|i| i["kind"].as_str()).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "active-contract").count(), 3);
@@ -98,10 +113,21 @@ fn unknown_account_or_platform_says_what_to_do() -> TestResult {
     let state = tempfile::tempdir()?;
     let out = offboard(state.path(), &["review", "--account", "nobody"])?;
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("no account \"nobody\""), "{}", stderr(&out));
-    let out = offboard(state.path(), &["review", "--platform", "myspace", "--account", "x"])?;
+    assert!(
+        stderr(&out).contains("no account \"nobody\""),
+        "{}",
+        stderr(&out)
+    );
+    let out = offboard(
+        state.path(),
+        &["review", "--platform", "myspace", "--account", "x"],
+    )?;
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("unknown platform"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown platform"),
+        "{}",
+        stderr(&out)
+    );
     Ok(())
 }
 
@@ -111,7 +137,14 @@ fn export_then_verify_round_trip() -> TestResult {
     let out_dir = tempfile::tempdir()?;
     let out = offboard(
         state.path(),
-        &["export", "--account", "client", "--out", &out_dir.path().display().to_string(), "--quiet"],
+        &[
+            "export",
+            "--account",
+            "client",
+            "--out",
+            &out_dir.path().display().to_string(),
+            "--quiet",
+        ],
     )?;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "--quiet printed: {}", stderr(&out));
@@ -176,7 +209,13 @@ fn upwork_csv_broken_file_names_file_line_and_column() -> TestResult {
     let state = tempfile::tempdir()?;
     let out = offboard(
         state.path(),
-        &["review", "--platform", "upwork-csv", "--csv", &fixture("broken-bad-number.csv")],
+        &[
+            "review",
+            "--platform",
+            "upwork-csv",
+            "--csv",
+            &fixture("broken-bad-number.csv"),
+        ],
     )?;
     assert!(!out.status.success());
     let err = stderr(&out);
@@ -205,7 +244,11 @@ fn upwork_without_a_key_says_how_to_connect() -> TestResult {
         ],
     )?;
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("could not read the access token"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("could not read the access token"),
+        "{}",
+        stderr(&out)
+    );
     Ok(())
 }
 
@@ -219,7 +262,14 @@ fn upwork_review_and_export_against_a_local_server() -> TestResult {
     let token = state.path().join("token");
     std::fs::write(&token, format!("{TOKEN}\n"))?;
     let token = token.display().to_string();
-    let base = ["--platform", "upwork", "--api-base", server.url.as_str(), "--access-token-file", token.as_str()];
+    let base = [
+        "--platform",
+        "upwork",
+        "--api-base",
+        server.url.as_str(),
+        "--access-token-file",
+        token.as_str(),
+    ];
 
     let mut args = vec!["review"];
     args.extend(base);
@@ -229,7 +279,10 @@ fn upwork_review_and_export_against_a_local_server() -> TestResult {
     let account = if out.status.success() {
         let review: serde_json::Value = serde_json::from_slice(&out.stdout)?;
         assert_eq!(review["platform"], "upwork");
-        review["account"]["id"].as_str().ok_or("no account id")?.to_string()
+        review["account"]["id"]
+            .as_str()
+            .ok_or("no account id")?
+            .to_string()
     } else {
         let err = stderr(&out);
         assert!(err.contains("choose an account with --account"), "{err}");
@@ -245,7 +298,13 @@ fn upwork_review_and_export_against_a_local_server() -> TestResult {
     let out_path = out_dir.path().display().to_string();
     let mut args = vec!["export"];
     args.extend(base);
-    args.extend(["--account", account.as_str(), "--out", out_path.as_str(), "--quiet"]);
+    args.extend([
+        "--account",
+        account.as_str(),
+        "--out",
+        out_path.as_str(),
+        "--quiet",
+    ]);
     let out = offboard(state.path(), &args)?;
     assert!(out.status.success(), "{}", stderr(&out));
     let folder = stdout(&out).trim().to_string();

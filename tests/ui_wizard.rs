@@ -3,7 +3,6 @@
 //! freelancer flow are compared against tests/snapshots/.
 
 #[path = "support/upwork_server.rs"]
-#[allow(dead_code)]
 mod upwork_server;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -183,9 +182,9 @@ fn resolve_all_blockers(h: &mut Harness<'_, OffboardApp>) {
         else {
             return;
         };
-        h.query_all_by_label(label)
-            .next()
-            .map(|node| node.click_accesskit());
+        if let Some(node) = h.query_all_by_label(label).next() {
+            node.click_accesskit()
+        }
         h.run_steps(2);
         settle(h);
         assert!(
@@ -226,11 +225,20 @@ fn freelancer_walks_from_welcome_to_receipt() -> TestResult {
     // Reason: required, and the page says why Next is disabled.
     h.get_by_label("Choose a reason for leaving to continue.");
     next(&mut h);
-    assert_eq!(step_of(&h), Step::Reason, "Next must stay disabled without a reason");
+    assert_eq!(
+        step_of(&h),
+        Step::Reason,
+        "Next must stay disabled without a reason"
+    );
     click(&mut h, "Reason for leaving");
     click(&mut h, "Other");
     h.get_by_label("You chose \"Other\": describe your reason in a few words.");
-    type_into(&mut h, Role::TextInput, "Your reason", "Going back to a full-time job");
+    type_into(
+        &mut h,
+        Role::TextInput,
+        "Your reason",
+        "Going back to a full-time job",
+    );
     h.run_steps(2);
     assert_eq!(
         h.state().wizard().progress.other_reason,
@@ -290,7 +298,7 @@ fn freelancer_walks_from_welcome_to_receipt() -> TestResult {
     for item in offboard::model::wizard::ChecklistItem::ALL {
         click(&mut h, item.label());
     }
-    assert!(!h.query_all_by_label("Copy").next().is_none());
+    assert!(h.query_all_by_label("Copy").next().is_some());
     h.snapshot("07-checklist");
     next(&mut h);
     assert_eq!(step_of(&h), Step::Confirm);
@@ -314,10 +322,19 @@ fn freelancer_walks_from_welcome_to_receipt() -> TestResult {
     h.snapshot("09-done");
     let receipt = std::fs::read_to_string(record.folder.join("receipt.txt"))?;
     assert!(receipt.contains("maya_okafor"), "{receipt}");
-    assert!(receipt.contains("Other: Going back to a full-time job"), "{receipt}");
-    assert!(receipt.contains("Great clients, but the fees add up."), "{receipt}");
+    assert!(
+        receipt.contains("Other: Going back to a full-time job"),
+        "{receipt}"
+    );
+    assert!(
+        receipt.contains("Great clients, but the fees add up."),
+        "{receipt}"
+    );
     assert!(receipt.contains(&record.manifest_sha256), "{receipt}");
-    assert!(export::verify(&record.folder).is_ok(), "the receipt must join the manifest");
+    assert!(
+        export::verify(&record.folder).is_ok(),
+        "the receipt must join the manifest"
+    );
     let manifest = std::fs::read_to_string(record.folder.join("manifest.json"))?;
     assert!(manifest.contains("receipt.txt"));
 
@@ -342,7 +359,10 @@ fn freelancer_walks_from_welcome_to_receipt() -> TestResult {
 #[test]
 fn client_and_agency_reach_and_clear_pending_work() -> TestResult {
     for (account, blocker) in [
-        ("Priya Raman (Northwind Labs) (northwind_labs)", "Open job post"),
+        (
+            "Priya Raman (Northwind Labs) (northwind_labs)",
+            "Open job post",
+        ),
         ("BrightPath Studio (brightpath_studio)", "Team member"),
     ] {
         let state = tempfile::tempdir()?;
@@ -380,11 +400,19 @@ fn damaged_state_file_is_reported_and_kept() -> TestResult {
     assert_eq!(step_of(&h), Step::Welcome);
     let kept: Vec<_> = std::fs::read_dir(state.path())?
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with("state.damaged-"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("state.damaged-")
+        })
         .collect();
     assert_eq!(kept.len(), 1);
     click(&mut h, "Dismiss");
-    assert!(h.query_all_by_label_contains("could not be read").next().is_none());
+    assert!(
+        h.query_all_by_label_contains("could not be read")
+            .next()
+            .is_none()
+    );
     Ok(())
 }
 
@@ -460,7 +488,10 @@ fn upwork_csv_files_feed_review_checklist_and_confirm() -> TestResult {
     // The files cannot act on Upwork: no resolve buttons, only directions.
     assert!(h.query_all_by_label("Withdraw balance").next().is_none());
     next(&mut h);
-    click(&mut h, "I already have a copy of my data; continue without exporting");
+    click(
+        &mut h,
+        "I already have a copy of my data; continue without exporting",
+    );
     next(&mut h);
     assert_eq!(step_of(&h), Step::Checklist);
     settle(&mut h);
@@ -516,9 +547,14 @@ fn upwork_api_asks_for_the_users_own_key() -> TestResult {
 
 /// A token endpoint on 127.0.0.1 that swaps any code for the test server's
 /// access token.
-fn fake_token_endpoint() -> Result<(String, std::thread::JoinHandle<()>), Box<dyn std::error::Error>> {
+fn fake_token_endpoint() -> Result<(String, std::thread::JoinHandle<()>), Box<dyn std::error::Error>>
+{
     let server = tiny_http::Server::http("127.0.0.1:0").map_err(|e| e.to_string())?;
-    let port = server.server_addr().to_ip().map(|a| a.port()).ok_or("no port")?;
+    let port = server
+        .server_addr()
+        .to_ip()
+        .map(|a| a.port())
+        .ok_or("no port")?;
     let handle = std::thread::Builder::new()
         .name("fake-token-endpoint".into())
         .spawn(move || {
@@ -548,13 +584,18 @@ fn upwork_api_signs_in_and_reviews_against_a_local_server() -> TestResult {
     let graphql = TestServer::start(Fixture::freelancer(Size::small()));
     let (token_url, token_thread) = fake_token_endpoint()?;
     let state = tempfile::tempdir()?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     // The stand-in browser "approves" at once: it calls Offboard's loopback
     // redirect with a code and the state from the authorize URL.
     let browser: jobs::Browser = Arc::new(|authorize: &str| {
         let url = url::Url::parse(authorize).map_err(|e| e.to_string())?;
         let pairs: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
-        let redirect = pairs.get("redirect_uri").cloned().ok_or("no redirect_uri")?;
+        let redirect = pairs
+            .get("redirect_uri")
+            .cloned()
+            .ok_or("no redirect_uri")?;
         let state = pairs.get("state").cloned().ok_or("no state")?;
         std::thread::Builder::new()
             .name("stand-in-browser".into())
@@ -562,7 +603,10 @@ fn upwork_api_signs_in_and_reviews_against_a_local_server() -> TestResult {
                 let _ = reqwest::blocking::Client::builder()
                     .no_proxy()
                     .build()
-                    .and_then(|c| c.get(format!("{redirect}?code=approved&state={state}")).send());
+                    .and_then(|c| {
+                        c.get(format!("{redirect}?code=approved&state={state}"))
+                            .send()
+                    });
             })
             .map(|_| ())
             .map_err(|e| e.to_string())
@@ -583,7 +627,11 @@ fn upwork_api_signs_in_and_reviews_against_a_local_server() -> TestResult {
         Some(store),
         clock(),
     );
-    let app = OffboardApp::new(offboard::store::Loaded::Fresh, jobs, Box::new(InjectedDialogs::default()));
+    let app = OffboardApp::new(
+        offboard::store::Loaded::Fresh,
+        jobs,
+        Box::new(InjectedDialogs::default()),
+    );
     let mut h = harness(app, 1000.0);
     settle(&mut h);
     click(&mut h, "Start");
@@ -607,10 +655,19 @@ fn upwork_api_signs_in_and_reviews_against_a_local_server() -> TestResult {
         h.state().wizard().api_auth
     );
     h.get_by_label("Disconnect");
-    let accounts = h.state().wizard().accounts.value().cloned().unwrap_or_default();
+    let accounts = h
+        .state()
+        .wizard()
+        .accounts
+        .value()
+        .cloned()
+        .unwrap_or_default();
     assert!(!accounts.is_empty(), "no organisations listed");
     let first = &accounts[0];
-    click(&mut h, &format!("{} ({})", first.display_name, first.username));
+    click(
+        &mut h,
+        &format!("{} ({})", first.display_name, first.username),
+    );
     next(&mut h);
     click(&mut h, "Reason for leaving");
     click(&mut h, "I'm moving to another platform");
@@ -618,9 +675,13 @@ fn upwork_api_signs_in_and_reviews_against_a_local_server() -> TestResult {
     next(&mut h);
     assert_eq!(step_of(&h), Step::Review);
     settle(&mut h);
-    let assessment = h.state().wizard().assessment.value().cloned().ok_or_else(|| {
-        format!("no review: {:?}", h.state().wizard().assessment.error())
-    })?;
+    let assessment = h
+        .state()
+        .wizard()
+        .assessment
+        .value()
+        .cloned()
+        .ok_or_else(|| format!("no review: {:?}", h.state().wizard().assessment.error()))?;
     assert!(assessment.blocker_count() > 0);
     // Read-only source: directions, no buttons that pretend to act.
     assert!(h.query_all_by_label("End contract").next().is_none());

@@ -91,7 +91,11 @@ pub enum AccountKind {
 }
 
 impl AccountKind {
-    pub const ALL: [AccountKind; 3] = [AccountKind::Freelancer, AccountKind::Client, AccountKind::Agency];
+    pub const ALL: [AccountKind; 3] = [
+        AccountKind::Freelancer,
+        AccountKind::Client,
+        AccountKind::Agency,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -427,7 +431,6 @@ pub struct SectionCounts {
     pub rooms: u64,
     pub messages: u64,
 }
-
 
 /// Something a platform source cannot check, which the user confirms by
 /// hand on the checklist (e.g. no contract is still open).

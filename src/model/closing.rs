@@ -59,7 +59,9 @@ pub fn reactivation_text(receipt: &Receipt) -> String {
              account stays open."
                 .into()
         }
-        (AccountKind::Freelancer, None) => "contact support to ask whether it can be reopened.".into(),
+        (AccountKind::Freelancer, None) => {
+            "contact support to ask whether it can be reopened.".into()
+        }
     }
 }
 
@@ -138,6 +140,42 @@ pub fn reactivation_summary(kind: AccountKind) -> &'static str {
             "A closed agency can only be reopened through support; your own freelancer account \
              stays open."
         }
+    }
+}
+
+/// Where and how an account of each kind is closed on Upwork's website.
+pub struct WebsiteClosing {
+    pub url: &'static str,
+    pub steps: Vec<&'static str>,
+}
+
+pub fn website_closing_steps(kind: AccountKind) -> WebsiteClosing {
+    match kind {
+        AccountKind::Freelancer => WebsiteClosing {
+            url: "https://www.upwork.com/freelancers/settings/contactInfo",
+            steps: vec![
+                "Sign in and open Settings › Contact Info.",
+                "Press \"Close my account\" at the bottom of the page.",
+                "Choose the reason, confirm, and answer the security question if asked \
+                 (you may have to set one first).",
+            ],
+        },
+        AccountKind::Client => WebsiteClosing {
+            url: "https://www.upwork.com/ab/account-security/settings",
+            steps: vec![
+                "Sign in as the company owner and open Settings › My Info.",
+                "Press \"Close account\".",
+                "Confirm, and answer the security question if asked.",
+            ],
+        },
+        AccountKind::Agency => WebsiteClosing {
+            url: "https://www.upwork.com/agencies/settings",
+            steps: vec![
+                "Sign in as the agency owner and open Agency Profile.",
+                "Press \"Close my Agency\"; your own freelancer account stays open.",
+                "Confirm, and answer the security question if asked.",
+            ],
+        },
     }
 }
 
@@ -297,41 +335,5 @@ mod tests {
         assert_eq!(notice.len(), 5);
         assert!(notice[0].contains("7 years"), "{}", notice[0]);
         assert!(notice[4].contains("one month"), "{}", notice[4]);
-    }
-}
-
-/// Where and how an account of each kind is closed on Upwork's website.
-pub struct WebsiteClosing {
-    pub url: &'static str,
-    pub steps: Vec<&'static str>,
-}
-
-pub fn website_closing_steps(kind: AccountKind) -> WebsiteClosing {
-    match kind {
-        AccountKind::Freelancer => WebsiteClosing {
-            url: "https://www.upwork.com/freelancers/settings/contactInfo",
-            steps: vec![
-                "Sign in and open Settings › Contact Info.",
-                "Press \"Close my account\" at the bottom of the page.",
-                "Choose the reason, confirm, and answer the security question if asked \
-                 (you may have to set one first).",
-            ],
-        },
-        AccountKind::Client => WebsiteClosing {
-            url: "https://www.upwork.com/ab/account-security/settings",
-            steps: vec![
-                "Sign in as the company owner and open Settings › My Info.",
-                "Press \"Close account\".",
-                "Confirm, and answer the security question if asked.",
-            ],
-        },
-        AccountKind::Agency => WebsiteClosing {
-            url: "https://www.upwork.com/agencies/settings",
-            steps: vec![
-                "Sign in as the agency owner and open Agency Profile.",
-                "Press \"Close my Agency\"; your own freelancer account stays open.",
-                "Confirm, and answer the security question if asked.",
-            ],
-        },
     }
 }

@@ -6,17 +6,21 @@ use std::collections::BTreeMap;
 /// Every counterparty the account worked with, most recent first. Only the
 /// freelancer and agency side have clients to hand off; a client account
 /// lists the freelancers it hired.
-pub fn contacts_from_contracts<'a>(contracts: impl IntoIterator<Item = &'a Contract>) -> Vec<ClientContact> {
+pub fn contacts_from_contracts<'a>(
+    contracts: impl IntoIterator<Item = &'a Contract>,
+) -> Vec<ClientContact> {
     let mut by_name: BTreeMap<&str, ClientContact> = BTreeMap::new();
     for c in contracts {
         let last = c.ended.unwrap_or(c.started).max(c.started);
-        let entry = by_name.entry(c.counterparty.as_str()).or_insert_with(|| ClientContact {
-            name: c.counterparty.clone(),
-            company: c.counterparty_company.clone(),
-            contracts: 0,
-            total_billed: Default::default(),
-            last_worked: last,
-        });
+        let entry = by_name
+            .entry(c.counterparty.as_str())
+            .or_insert_with(|| ClientContact {
+                name: c.counterparty.clone(),
+                company: c.counterparty_company.clone(),
+                contracts: 0,
+                total_billed: Default::default(),
+                last_worked: last,
+            });
         entry.contracts += 1;
         entry.total_billed += c.total_billed;
         if last >= entry.last_worked {
@@ -27,7 +31,11 @@ pub fn contacts_from_contracts<'a>(contracts: impl IntoIterator<Item = &'a Contr
         }
     }
     let mut contacts: Vec<ClientContact> = by_name.into_values().collect();
-    contacts.sort_by(|a, b| b.last_worked.cmp(&a.last_worked).then_with(|| a.name.cmp(&b.name)));
+    contacts.sort_by(|a, b| {
+        b.last_worked
+            .cmp(&a.last_worked)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     contacts
 }
 
@@ -88,8 +96,15 @@ mod tests {
             counterparty_company: Some(format!("{who} Co")),
             kind: ContractKind::Hourly,
             status: ContractStatus::Ended,
-            started: Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single().unwrap_or_default(),
-            ended: Some(Utc.with_ymd_and_hms(year, 6, 1, 0, 0, 0).single().unwrap_or_default()),
+            started: Utc
+                .with_ymd_and_hms(year, 1, 1, 0, 0, 0)
+                .single()
+                .unwrap_or_default(),
+            ended: Some(
+                Utc.with_ymd_and_hms(year, 6, 1, 0, 0, 0)
+                    .single()
+                    .unwrap_or_default(),
+            ),
             hourly_rate: None,
             weekly_limit_hours: None,
             total_billed: Money::from_dollars(billed),
@@ -133,6 +148,11 @@ mod tests {
         dotted.company = Some("Harbor & Pine Coffee Co.".into());
         dotted.contracts = 3;
         let text = farewell_draft(&dotted, &account);
-        assert!(text.contains("the 3 projects I have worked on with you at Harbor & Pine Coffee Co. I am"), "{text}");
+        assert!(
+            text.contains(
+                "the 3 projects I have worked on with you at Harbor & Pine Coffee Co. I am"
+            ),
+            "{text}"
+        );
     }
 }

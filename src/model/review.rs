@@ -76,13 +76,27 @@ pub struct PendingWork {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "kebab-case")]
 pub enum Resolution {
-    EndContract { contract_id: String },
-    WithdrawProposal { proposal_id: String },
-    AnswerOffer { offer_id: String },
-    CloseJobPost { job_post_id: String },
-    RemoveTeamMember { member_id: String },
-    ReleaseEscrow { contract_id: String },
-    SettleDispute { dispute_id: String },
+    EndContract {
+        contract_id: String,
+    },
+    WithdrawProposal {
+        proposal_id: String,
+    },
+    AnswerOffer {
+        offer_id: String,
+    },
+    CloseJobPost {
+        job_post_id: String,
+    },
+    RemoveTeamMember {
+        member_id: String,
+    },
+    ReleaseEscrow {
+        contract_id: String,
+    },
+    SettleDispute {
+        dispute_id: String,
+    },
     /// Fast-forward to when money in review or pending is released.
     WaitForRelease,
     WithdrawBalance,
@@ -176,11 +190,15 @@ pub struct Assessment {
 
 impl Assessment {
     pub fn blockers(&self) -> impl Iterator<Item = &ReviewItem> {
-        self.items.iter().filter(|i| i.severity == Severity::Blocker)
+        self.items
+            .iter()
+            .filter(|i| i.severity == Severity::Blocker)
     }
 
     pub fn advisories(&self) -> impl Iterator<Item = &ReviewItem> {
-        self.items.iter().filter(|i| i.severity == Severity::Advisory)
+        self.items
+            .iter()
+            .filter(|i| i.severity == Severity::Advisory)
     }
 
     pub fn blocker_count(&self) -> usize {
@@ -328,12 +346,18 @@ pub fn assess(work: &PendingWork, now: DateTime<Utc>) -> Assessment {
         let (title, how) = if kind == AccountKind::Client {
             (
                 format!("Offer sent, not answered: {}", o.title),
-                format!("Withdraw the offer to {} on {}.", o.counterparty, page.offers),
+                format!(
+                    "Withdraw the offer to {} on {}.",
+                    o.counterparty, page.offers
+                ),
             )
         } else {
             (
                 format!("Offer waiting for your answer: {}", o.title),
-                format!("Decline the offer from {} on {}.", o.counterparty, page.offers),
+                format!(
+                    "Decline the offer from {} on {}.",
+                    o.counterparty, page.offers
+                ),
             )
         };
         items.push(ReviewItem {
@@ -441,8 +465,8 @@ pub fn assess(work: &PendingWork, now: DateTime<Utc>) -> Assessment {
         });
     }
     if b.pending.is_positive() {
-        let on = release_on(PaymentStatus::Pending)
-            .unwrap_or_else(|| manual_payment_available_on(now));
+        let on =
+            release_on(PaymentStatus::Pending).unwrap_or_else(|| manual_payment_available_on(now));
         earliest = earliest.max(on);
         items.push(ReviewItem {
             id: "money:pending".into(),
@@ -594,8 +618,7 @@ fn data_loss_advisories(kind: AccountKind) -> Vec<ReviewItem> {
             severity: Severity::Advisory,
             title: "Clients lose the way to reach you".into(),
             why: "Messages on the platform stop working for both sides once you close.".into(),
-            how_to_resolve: "Send farewell notes with your contact details (hand-off step)."
-                .into(),
+            how_to_resolve: "Send farewell notes with your contact details (hand-off step).".into(),
             amount: None,
             clears_on: None,
             resolution: None,

@@ -3,7 +3,9 @@
 //! out. Every rule about moving between steps lives here.
 
 use super::account::{AccountSummary, ClientContact, ManualCheck, PlatformId, SectionCounts};
-use super::review::{AccountChange, Assessment, ChangeKind, ClosureOutcome, PendingWork, Resolution, assess};
+use super::review::{
+    AccountChange, Assessment, ChangeKind, ClosureOutcome, PendingWork, Resolution, assess,
+};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -72,7 +74,9 @@ impl Step {
     }
 
     pub fn previous(self) -> Option<Step> {
-        self.index().checked_sub(1).and_then(|i| Step::ALL.get(i).copied())
+        self.index()
+            .checked_sub(1)
+            .and_then(|i| Step::ALL.get(i).copied())
     }
 }
 
@@ -297,9 +301,7 @@ impl<T> Loadable<T> {
     pub fn value(&self) -> Option<&T> {
         match self {
             Loadable::Loaded(v) => Some(v),
-            Loadable::Loading { previous } | Loadable::Failed { previous, .. } => {
-                previous.as_ref()
-            }
+            Loadable::Loading { previous } | Loadable::Failed { previous, .. } => previous.as_ref(),
             Loadable::NotLoaded => None,
         }
     }
@@ -482,23 +484,51 @@ pub enum Effect {
         sources: SourceSettings,
     },
     /// Run the OAuth flow in the browser with the user's API key.
-    AuthorizeApi { platform: PlatformId, key: ApiKeyForm },
+    AuthorizeApi {
+        platform: PlatformId,
+        key: ApiKeyForm,
+    },
     CancelAuthorize,
     /// Stop a networked fetch (the review) part-way.
     CancelFetch,
     /// Forget the tokens and secret of the platform's API.
-    DisconnectApi { platform: PlatformId },
+    DisconnectApi {
+        platform: PlatformId,
+    },
     /// Ask whether the platform's API is connected.
-    CheckApiConnection { platform: PlatformId },
-    FetchPendingWork { account: String },
-    LoadExportPreview { account: String },
-    LoadClients { account: String },
-    Resolve { account: String, resolution: Resolution },
-    RunExport { account: String, parent: PathBuf },
+    CheckApiConnection {
+        platform: PlatformId,
+    },
+    FetchPendingWork {
+        account: String,
+    },
+    LoadExportPreview {
+        account: String,
+    },
+    LoadClients {
+        account: String,
+    },
+    Resolve {
+        account: String,
+        resolution: Resolution,
+    },
+    RunExport {
+        account: String,
+        parent: PathBuf,
+    },
     CancelExport,
-    VerifyExport { folder: PathBuf },
-    CloseAccount { account: String, receipt: Receipt, export_folder: Option<PathBuf> },
-    WriteText { path: PathBuf, contents: String },
+    VerifyExport {
+        folder: PathBuf,
+    },
+    CloseAccount {
+        account: String,
+        receipt: Receipt,
+        export_folder: Option<PathBuf>,
+    },
+    WriteText {
+        path: PathBuf,
+        contents: String,
+    },
     ResetDemo,
 }
 
@@ -506,17 +536,38 @@ pub enum Effect {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     AccountsLoaded(Result<Vec<AccountSummary>, String>),
-    PendingWorkLoaded { account: String, result: Result<PendingWork, String> },
-    ExportPreviewLoaded { account: String, result: Result<SectionCounts, String> },
-    ClientsLoaded { account: String, result: Result<Vec<ClientContact>, String> },
-    ManualChecksLoaded { account: String, checks: Vec<ManualCheck> },
+    PendingWorkLoaded {
+        account: String,
+        result: Result<PendingWork, String>,
+    },
+    ExportPreviewLoaded {
+        account: String,
+        result: Result<SectionCounts, String>,
+    },
+    ClientsLoaded {
+        account: String,
+        result: Result<Vec<ClientContact>, String>,
+    },
+    ManualChecksLoaded {
+        account: String,
+        checks: Vec<ManualCheck>,
+    },
     FetchProgress(FetchStatus),
-    ApiConnection { result: Result<bool, String>, storage_warning: Option<String> },
+    ApiConnection {
+        result: Result<bool, String>,
+        storage_warning: Option<String>,
+    },
     Resolved {
         resolution: Resolution,
         change: Result<AccountChange, String>,
     },
-    ExportProgress { section: String, sections_done: usize, sections_total: usize, records: u64, bytes: u64 },
+    ExportProgress {
+        section: String,
+        sections_done: usize,
+        sections_total: usize,
+        records: u64,
+        bytes: u64,
+    },
     ExportFinished(Result<ExportRecord, String>),
     ExportCancelled,
     Verified(Result<VerifyOutcome, String>),
@@ -667,9 +718,9 @@ impl Wizard {
             }
             Step::Review => match &self.assessment {
                 Loadable::Loaded(_) => None,
-                Loadable::Failed { message, .. } => {
-                    Some(format!("The review could not be loaded: {message} Press Re-check."))
-                }
+                Loadable::Failed { message, .. } => Some(format!(
+                    "The review could not be loaded: {message} Press Re-check."
+                )),
                 _ => Some("Wait for the review of your pending work to load.".into()),
             },
             Step::Export => {
@@ -1055,7 +1106,8 @@ impl Wizard {
                     return Vec::new();
                 }
                 self.fetch_status = None;
-                self.assessment.finish(result.map(|work| assess(&work, now)));
+                self.assessment
+                    .finish(result.map(|work| assess(&work, now)));
                 if std::mem::take(&mut self.refetch_pending_work) {
                     return self.fetch_pending_work();
                 }
@@ -1177,7 +1229,8 @@ impl Wizard {
                                     outcome: outcome.clone(),
                                 },
                             });
-                            self.progress.receipt = Some(self.receipt_for(account, &outcome, receipt_path));
+                            self.progress.receipt =
+                                Some(self.receipt_for(account, &outcome, receipt_path));
                         }
                         self.close_error = None;
                         self.progress.step = Step::Done;
@@ -1230,7 +1283,9 @@ impl Wizard {
             return Vec::new();
         }
         match &self.assessment {
-            Loadable::Loaded(a) if now - a.checked_at >= RECHECK_AFTER && self.resolving.is_empty() => {
+            Loadable::Loaded(a)
+                if now - a.checked_at >= RECHECK_AFTER && self.resolving.is_empty() =>
+            {
                 self.fetch_pending_work()
             }
             _ => Vec::new(),
@@ -1252,7 +1307,11 @@ impl Wizard {
             feedback: self.progress.feedback.clone(),
             reference: outcome.reference.clone(),
             reactivate_until: outcome.reactivate_until,
-            export_manifest_sha256: self.progress.export.as_ref().map(|e| e.manifest_sha256.clone()),
+            export_manifest_sha256: self
+                .progress
+                .export
+                .as_ref()
+                .map(|e| e.manifest_sha256.clone()),
             evidence: outcome.evidence.clone(),
             receipt_path,
         }
@@ -1307,7 +1366,9 @@ impl Wizard {
                 self.export_preview.begin();
                 vec![Effect::LoadExportPreview { account }]
             }
-            Step::Checklist if matches!(self.clients, Loadable::NotLoaded | Loadable::Failed { .. }) => {
+            Step::Checklist
+                if matches!(self.clients, Loadable::NotLoaded | Loadable::Failed { .. }) =>
+            {
                 self.clients.begin();
                 vec![Effect::LoadClients { account }]
             }
@@ -2994,7 +3055,10 @@ mod tests {
         };
         w.handle(Event::FetchProgress(status.clone()), now());
         assert_eq!(w.fetch_status, Some(status));
-        assert_eq!(w.apply(Action::CancelFetch, now()), vec![Effect::CancelFetch]);
+        assert_eq!(
+            w.apply(Action::CancelFetch, now()),
+            vec![Effect::CancelFetch]
+        );
         w.handle(
             Event::PendingWorkLoaded {
                 account: "freelancer".into(),
@@ -3012,7 +3076,10 @@ mod tests {
     fn csv_files_reload_the_source_and_manual_checks_gate_the_checklist() {
         let mut w = fresh();
         w.apply(Action::ChoosePlatform(PlatformId::UpworkCsv), now());
-        let effects = w.apply(Action::AddCsvFiles(vec![PathBuf::from("/tmp/a.csv")]), now());
+        let effects = w.apply(
+            Action::AddCsvFiles(vec![PathBuf::from("/tmp/a.csv")]),
+            now(),
+        );
         assert_eq!(
             effects,
             vec![
@@ -3028,7 +3095,13 @@ mod tests {
             ]
         );
         // The same file twice changes nothing.
-        assert_eq!(w.apply(Action::AddCsvFiles(vec![PathBuf::from("/tmp/a.csv")]), now()), Vec::new());
+        assert_eq!(
+            w.apply(
+                Action::AddCsvFiles(vec![PathBuf::from("/tmp/a.csv")]),
+                now()
+            ),
+            Vec::new()
+        );
 
         let mut w = walk_to(Step::Checklist);
         for item in ChecklistItem::ALL {
@@ -3046,7 +3119,10 @@ mod tests {
             },
             now(),
         );
-        assert!(w.next_blocked_reason().is_some_and(|r| r.contains("the 1 remaining checklist item ")));
+        assert!(
+            w.next_blocked_reason()
+                .is_some_and(|r| r.contains("the 1 remaining checklist item "))
+        );
         w.apply(Action::ToggleManualCheck("contracts".into()), now());
         assert_eq!(w.next_blocked_reason(), None);
     }

@@ -8,8 +8,8 @@ pub mod upwork;
 pub mod upwork_csv;
 
 use crate::model::account::{
-    AccountSummary, Contract, Dispute, Feedback, JobPost, ManualCheck, MessageRoom, Offer, PlatformId,
-    Profile, Proposal, SectionCounts, TeamMember, Transaction,
+    AccountSummary, Contract, Dispute, Feedback, JobPost, ManualCheck, MessageRoom, Offer,
+    PlatformId, Profile, Proposal, SectionCounts, TeamMember, Transaction,
 };
 use crate::model::review::{ClosureOutcome, PendingWork, Resolution};
 use chrono::{DateTime, Utc};
@@ -60,7 +60,12 @@ pub trait Platform: Send + Sync {
 
     /// Report fetch progress to `progress` and stop fetching once `cancel`
     /// is set. Sources that fetch nothing over the network ignore it.
-    fn watch_fetch(&self, _progress: FetchSink, _cancel: std::sync::Arc<std::sync::atomic::AtomicBool>) {}
+    fn watch_fetch(
+        &self,
+        _progress: FetchSink,
+        _cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) {
+    }
 
     /// What this source cannot see and the user must confirm by hand.
     fn manual_checks(&self, _account: &str) -> Vec<ManualCheck> {
@@ -91,6 +96,8 @@ pub trait Platform: Send + Sync {
         _account: &str,
         _now: DateTime<Utc>,
     ) -> Result<ClosureOutcome, PlatformError> {
-        Err(PlatformError::Unsupported("closing the account from Offboard"))
+        Err(PlatformError::Unsupported(
+            "closing the account from Offboard",
+        ))
     }
 }

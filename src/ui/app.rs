@@ -5,7 +5,7 @@
 use super::pages;
 use super::widgets::{self, ACCENT, DANGER, MUTED, PAGE_WIDTH, SUCCESS, WARNING};
 use crate::jobs::Jobs;
-use crate::model::wizard::{Action, Effect, NoticeKind, Notice, SavedState, Step, Wizard};
+use crate::model::wizard::{Action, Effect, Notice, NoticeKind, SavedState, Step, Wizard};
 use crate::store::Loaded;
 use egui::{Margin, RichText, Ui};
 use std::path::PathBuf;
@@ -154,17 +154,31 @@ impl OffboardApp {
         };
 
         egui::Panel::top("header")
-            .frame(egui::Frame::new().fill(egui::Color32::WHITE).inner_margin(Margin::symmetric(16, 10)))
-            .show(ui, |ui| header(ui, &self.wizard, &mut cx, &mut self.confirm_start_over));
+            .frame(
+                egui::Frame::new()
+                    .fill(egui::Color32::WHITE)
+                    .inner_margin(Margin::symmetric(16, 10)),
+            )
+            .show(ui, |ui| {
+                header(ui, &self.wizard, &mut cx, &mut self.confirm_start_over)
+            });
 
         egui::Panel::bottom("navigation")
-            .frame(egui::Frame::new().fill(egui::Color32::WHITE).inner_margin(Margin::symmetric(16, 10)))
+            .frame(
+                egui::Frame::new()
+                    .fill(egui::Color32::WHITE)
+                    .inner_margin(Margin::symmetric(16, 10)),
+            )
             .show(ui, |ui| navigation(ui, &self.wizard, &mut cx));
 
         egui::Panel::left("steps")
             .resizable(false)
             .exact_size(210.0)
-            .frame(egui::Frame::new().fill(egui::Color32::from_rgb(0xea, 0xee, 0xf1)).inner_margin(Margin::same(10)))
+            .frame(
+                egui::Frame::new()
+                    .fill(egui::Color32::from_rgb(0xea, 0xee, 0xf1))
+                    .inner_margin(Margin::same(10)),
+            )
             .show(ui, |ui| {
                 ui.label(RichText::new("Your progress").color(MUTED));
                 if let Some(step) = widgets::step_list(ui, &self.wizard) {
@@ -239,7 +253,11 @@ fn header(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>, confirm_start_
             if let Some(account) = wizard.account() {
                 widgets::chip(
                     ui,
-                    &format!("{} · {}", wizard.progress.platform.display_name(), account.username),
+                    &format!(
+                        "{} · {}",
+                        wizard.progress.platform.display_name(),
+                        account.username
+                    ),
                     ACCENT,
                 );
             }
@@ -288,7 +306,9 @@ fn navigation(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     ui.horizontal(|ui| {
         if wizard.step() != Step::Welcome
             && wizard.step() != Step::Done
-            && ui.add_enabled(wizard.can_go_back(), egui::Button::new("Back")).clicked()
+            && ui
+                .add_enabled(wizard.can_go_back(), egui::Button::new("Back"))
+                .clicked()
         {
             cx.act(Action::Back);
         }
@@ -307,9 +327,11 @@ fn navigation(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 _ => "Next",
             };
             let button = if wizard.step() == Step::Confirm {
-                egui::Button::new(RichText::new(label).color(egui::Color32::WHITE).strong()).fill(DANGER)
+                egui::Button::new(RichText::new(label).color(egui::Color32::WHITE).strong())
+                    .fill(DANGER)
             } else {
-                egui::Button::new(RichText::new(label).color(egui::Color32::WHITE).strong()).fill(ACCENT)
+                egui::Button::new(RichText::new(label).color(egui::Color32::WHITE).strong())
+                    .fill(ACCENT)
             };
             let response = ui.add_enabled(blocked.is_none(), button);
             if response.clicked() {

@@ -31,12 +31,15 @@ pub fn install_style(ctx: &egui::Context) {
         // Text fields must read as fields on white cards.
         style.visuals.extreme_bg_color = Color32::from_rgb(0xfb, 0xfc, 0xfd);
         style.visuals.widgets.inactive.bg_stroke = Stroke::new(1.0, BORDER);
-        style.text_styles.insert(
-            egui::TextStyle::Heading,
-            egui::FontId::proportional(24.0),
-        );
-        style.text_styles.insert(egui::TextStyle::Body, egui::FontId::proportional(14.5));
-        style.text_styles.insert(egui::TextStyle::Button, egui::FontId::proportional(14.5));
+        style
+            .text_styles
+            .insert(egui::TextStyle::Heading, egui::FontId::proportional(24.0));
+        style
+            .text_styles
+            .insert(egui::TextStyle::Body, egui::FontId::proportional(14.5));
+        style
+            .text_styles
+            .insert(egui::TextStyle::Button, egui::FontId::proportional(14.5));
     });
 }
 
@@ -162,8 +165,12 @@ pub fn step_list(ui: &mut Ui, wizard: &Wizard) -> Option<Step> {
         } else {
             Color32::from_gray(150)
         };
-        let label = RichText::new(format!("{}  {}", if marker.is_empty() { &number } else { marker }, step.title()))
-            .color(text_colour);
+        let label = RichText::new(format!(
+            "{}  {}",
+            if marker.is_empty() { &number } else { marker },
+            step.title()
+        ))
+        .color(text_colour);
         let label = if current { label.strong() } else { label };
         let fill = if current {
             ACCENT.gamma_multiply(0.12)

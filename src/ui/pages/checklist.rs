@@ -15,8 +15,11 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     widgets::card(ui, |ui| {
         let done = wizard.progress.checklist.len();
         ui.label(
-            RichText::new(format!("Before closing ({done} of {} done)", ChecklistItem::ALL.len()))
-                .strong(),
+            RichText::new(format!(
+                "Before closing ({done} of {} done)",
+                ChecklistItem::ALL.len()
+            ))
+            .strong(),
         );
         for item in ChecklistItem::ALL {
             let mut ticked = wizard.progress.checklist.contains(&item);
@@ -78,7 +81,10 @@ fn clients(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         .color(MUTED),
     );
     let contacts = match &wizard.clients {
-        Loadable::Failed { message, previous: None } => {
+        Loadable::Failed {
+            message,
+            previous: None,
+        } => {
             ui.label(RichText::new(format!("Could not list them: {message}")).color(DANGER));
             return;
         }
@@ -101,7 +107,11 @@ fn clients(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         let heading = format!(
             "{}{} · {} contract{} · last {}",
             contact.name,
-            contact.company.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(),
+            contact
+                .company
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default(),
             contact.contracts,
             if contact.contracts == 1 { "" } else { "s" },
             contact.last_worked.format("%b %Y")
@@ -128,7 +138,11 @@ fn clients(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                     });
                 }
                 ui.horizontal(|ui| {
-                    if ui.button("Copy").on_hover_text("Copy the note to the clipboard").clicked() {
+                    if ui
+                        .button("Copy")
+                        .on_hover_text("Copy the note to the clipboard")
+                        .clicked()
+                    {
                         ui.ctx().copy_text(text.clone());
                     }
                     if edited.is_some() && ui.button("Restore draft").clicked() {

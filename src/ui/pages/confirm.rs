@@ -21,7 +21,12 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         widgets::fact_row(
             ui,
             "Account",
-            format!("{} ({}, {})", account.display_name, account.username, account.kind.label()),
+            format!(
+                "{} ({}, {})",
+                account.display_name,
+                account.username,
+                account.kind.label()
+            ),
         );
         widgets::fact_row(ui, "Reason", wizard.reason_text());
         widgets::fact_row(
@@ -43,9 +48,16 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 let (text, colour) = if n == 0 {
                     ("no blockers".to_string(), SUCCESS)
                 } else {
-                    (format!("{n} blocker{} still open", if n == 1 { "" } else { "s" }), DANGER)
+                    (
+                        format!("{n} blocker{} still open", if n == 1 { "" } else { "s" }),
+                        DANGER,
+                    )
                 };
-                widgets::fact_row(ui, "Pending work", RichText::new(text).color(colour).strong());
+                widgets::fact_row(
+                    ui,
+                    "Pending work",
+                    RichText::new(text).color(colour).strong(),
+                );
             }
             _ => {
                 ui.horizontal(|ui| {
@@ -71,12 +83,18 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     }
     ui.add_space(6.0);
     widgets::callout(ui, DANGER, |ui| {
-        ui.label(RichText::new("Closing cannot be undone from Offboard").strong().color(DANGER));
+        ui.label(
+            RichText::new("Closing cannot be undone from Offboard")
+                .strong()
+                .color(DANGER),
+        );
         ui.label(
             "Your profile disappears, you can no longer sign in, withdraw money, download \
              invoices or read messages, and clients can no longer reach you on the platform.",
         );
-        ui.label(RichText::new(crate::model::closing::reactivation_summary(account.kind)).color(MUTED));
+        ui.label(
+            RichText::new(crate::model::closing::reactivation_summary(account.kind)).color(MUTED),
+        );
     });
     if !wizard.progress.platform.acts_itself() {
         ui.add_space(6.0);
@@ -84,10 +102,17 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     }
     ui.add_space(6.0);
     widgets::card(ui, |ui| {
-        let label = ui.label(format!("Type the username \"{}\" to confirm", account.username));
+        let label = ui.label(format!(
+            "Type the username \"{}\" to confirm",
+            account.username
+        ));
         let mut typed = wizard.progress.typed_name.clone();
         let response = ui
-            .add(egui::TextEdit::singleline(&mut typed).hint_text(&account.username).desired_width(320.0))
+            .add(
+                egui::TextEdit::singleline(&mut typed)
+                    .hint_text(&account.username)
+                    .desired_width(320.0),
+            )
             .labelled_by(label.id);
         if response.changed() {
             cx.act(Action::TypeName(typed));
@@ -99,7 +124,9 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             });
         }
         if let Some(error) = &wizard.close_error {
-            ui.label(RichText::new(format!("The platform refused to close: {error}")).color(DANGER));
+            ui.label(
+                RichText::new(format!("The platform refused to close: {error}")).color(DANGER),
+            );
         }
     });
 }
@@ -116,13 +143,19 @@ fn close_on_website(
     widgets::card(ui, |ui| {
         widgets::card_title(ui, "Close it on Upwork's website");
         ui.label(
-            RichText::new("Upwork offers no way to close an account from another app. Do it there now:")
-                .color(MUTED),
+            RichText::new(
+                "Upwork offers no way to close an account from another app. Do it there now:",
+            )
+            .color(MUTED),
         );
         for (i, step) in guide.steps.iter().enumerate() {
             ui.label(format!("{}.  {step}", i + 1));
         }
-        if ui.button("Open the settings page").on_hover_text(guide.url).clicked() {
+        if ui
+            .button("Open the settings page")
+            .on_hover_text(guide.url)
+            .clicked()
+        {
             ui.ctx().open_url(egui::OpenUrl::new_tab(guide.url));
         }
         let mut done = wizard.progress.closed_on_website;

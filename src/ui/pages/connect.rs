@@ -92,7 +92,11 @@ fn accounts(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 );
             }
             _ => {
-                let accounts = wizard.accounts.value().map(Vec::as_slice).unwrap_or_default();
+                let accounts = wizard
+                    .accounts
+                    .value()
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
                 let chosen = wizard.account().map(|a| a.id.as_str());
                 for account in accounts {
                     let selected = chosen == Some(account.id.as_str());
@@ -131,7 +135,11 @@ fn api_connection(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) -> boo
                 connected = true;
                 ui.horizontal(|ui| {
                     ui.label("Connected. Offboard only reads your data.");
-                    if ui.button("Disconnect").on_hover_text("Forget the key and tokens").clicked() {
+                    if ui
+                        .button("Disconnect")
+                        .on_hover_text("Forget the key and tokens")
+                        .clicked()
+                    {
                         cx.act(Action::DisconnectApi);
                     }
                 });
@@ -179,26 +187,32 @@ fn key_form(ui: &mut Ui, cx: &mut PageContext<'_>) {
     );
     let id = egui::Id::unique("offboard-api-key-draft");
     let mut draft: KeyDraft = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
-    egui::Grid::new("api-key-form").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-        let label = ui.label("Client ID");
-        ui.add(egui::TextEdit::singleline(&mut draft.client_id).desired_width(360.0))
+    egui::Grid::new("api-key-form")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            let label = ui.label("Client ID");
+            ui.add(egui::TextEdit::singleline(&mut draft.client_id).desired_width(360.0))
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("Client secret");
+            ui.add(
+                egui::TextEdit::singleline(&mut draft.client_secret)
+                    .password(true)
+                    .desired_width(360.0),
+            )
             .labelled_by(label.id);
-        ui.end_row();
-        let label = ui.label("Client secret");
-        ui.add(
-            egui::TextEdit::singleline(&mut draft.client_secret)
-                .password(true)
-                .desired_width(360.0),
-        )
-        .labelled_by(label.id);
-        ui.end_row();
-        let label = ui.label("Redirect URI");
-        ui.add(egui::TextEdit::singleline(&mut draft.redirect_uri).desired_width(360.0))
-            .labelled_by(label.id);
-        ui.end_row();
-    });
+            ui.end_row();
+            let label = ui.label("Redirect URI");
+            ui.add(egui::TextEdit::singleline(&mut draft.redirect_uri).desired_width(360.0))
+                .labelled_by(label.id);
+            ui.end_row();
+        });
     let ready = !draft.client_id.trim().is_empty() && !draft.client_secret.is_empty();
-    if ui.add_enabled(ready, egui::Button::new("Connect with Upwork")).clicked() {
+    if ui
+        .add_enabled(ready, egui::Button::new("Connect with Upwork"))
+        .clicked()
+    {
         cx.act(Action::ConnectApi(ApiKeyForm {
             client_id: draft.client_id.clone(),
             client_secret: SecretText(std::mem::take(&mut draft.client_secret)),

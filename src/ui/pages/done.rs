@@ -19,10 +19,25 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     );
     widgets::callout(ui, SUCCESS, |ui| {
         ui.label(RichText::new("Receipt").strong().color(SUCCESS));
-        widgets::fact_row(ui, "Closed", format!("{} UTC", receipt.closed_at.format("%Y-%m-%d %H:%M")));
+        widgets::fact_row(
+            ui,
+            "Closed",
+            format!("{} UTC", receipt.closed_at.format("%Y-%m-%d %H:%M")),
+        );
         widgets::fact_row(ui, "Platform", receipt.platform.display_name());
-        widgets::fact_row(ui, "Account", format!("{} ({})", receipt.account.display_name, receipt.account.username));
-        widgets::fact_row(ui, "Reference", RichText::new(&receipt.reference).monospace());
+        widgets::fact_row(
+            ui,
+            "Account",
+            format!(
+                "{} ({})",
+                receipt.account.display_name, receipt.account.username
+            ),
+        );
+        widgets::fact_row(
+            ui,
+            "Reference",
+            RichText::new(&receipt.reference).monospace(),
+        );
         if let Some(evidence) = &receipt.evidence {
             widgets::fact_row(ui, "Closed how", evidence);
         }
@@ -39,8 +54,16 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             },
         );
         match &receipt.receipt_path {
-            Some(path) => widgets::fact_row(ui, "Saved as", RichText::new(path.display().to_string()).monospace()),
-            None => widgets::fact_row(ui, "Saved as", "not saved to a file (no export folder); copy it below"),
+            Some(path) => widgets::fact_row(
+                ui,
+                "Saved as",
+                RichText::new(path.display().to_string()).monospace(),
+            ),
+            None => widgets::fact_row(
+                ui,
+                "Saved as",
+                "not saved to a file (no export folder); copy it below",
+            ),
         }
         if ui.button("Copy receipt").clicked() {
             ui.ctx().copy_text(receipt_text(receipt));
@@ -82,13 +105,13 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             if ui.button("Copy letter").clicked() {
                 ui.ctx().copy_text(erasure_letter(receipt));
             }
-            if ui.button("Save letter…").clicked() {
-                if let Some(path) = cx.dialogs.save_file("erasure-request.txt") {
-                    cx.act(Action::SaveText {
-                        path,
-                        contents: erasure_letter(receipt),
-                    });
-                }
+            if ui.button("Save letter…").clicked()
+                && let Some(path) = cx.dialogs.save_file("erasure-request.txt")
+            {
+                cx.act(Action::SaveText {
+                    path,
+                    contents: erasure_letter(receipt),
+                });
             }
         });
     });

@@ -24,13 +24,18 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             };
         });
         ui.horizontal(|ui| {
-            if ui.add_enabled(!running, egui::Button::new("Choose folder…")).clicked() {
-                if let Some(path) = cx.dialogs.pick_folder() {
-                    cx.act(Action::ChooseExportFolder(path));
-                }
+            if ui
+                .add_enabled(!running, egui::Button::new("Choose folder…"))
+                .clicked()
+                && let Some(path) = cx.dialogs.pick_folder()
+            {
+                cx.act(Action::ChooseExportFolder(path));
             }
             let ready = wizard.progress.export_parent.is_some() && !running;
-            let label = if matches!(wizard.export_job, ExportJob::Cancelled | ExportJob::Failed(_)) {
+            let label = if matches!(
+                wizard.export_job,
+                ExportJob::Cancelled | ExportJob::Failed(_)
+            ) {
                 "Resume export"
             } else if wizard.progress.export.is_some() {
                 "Export again"
@@ -42,9 +47,11 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             }
         });
         ui.label(
-            RichText::new("A new folder named after the platform, account and time is created inside it.")
-                .small()
-                .color(MUTED),
+            RichText::new(
+                "A new folder named after the platform, account and time is created inside it.",
+            )
+            .small()
+            .color(MUTED),
         );
     });
     ui.add_space(6.0);
@@ -52,7 +59,11 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     if let Some(record) = &wizard.progress.export {
         widgets::callout(ui, SUCCESS, |ui| {
             ui.label(RichText::new("Export complete").strong().color(SUCCESS));
-            widgets::fact_row(ui, "Folder", RichText::new(record.folder.display().to_string()).monospace());
+            widgets::fact_row(
+                ui,
+                "Folder",
+                RichText::new(record.folder.display().to_string()).monospace(),
+            );
             widgets::fact_row(
                 ui,
                 "Contents",
@@ -63,8 +74,16 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                     human_bytes(record.bytes)
                 ),
             );
-            widgets::fact_row(ui, "Manifest SHA-256", RichText::new(&record.manifest_sha256).monospace().small());
-            widgets::fact_row(ui, "Finished", format!("{} UTC", record.finished_at.format("%Y-%m-%d %H:%M")));
+            widgets::fact_row(
+                ui,
+                "Manifest SHA-256",
+                RichText::new(&record.manifest_sha256).monospace().small(),
+            );
+            widgets::fact_row(
+                ui,
+                "Finished",
+                format!("{} UTC", record.finished_at.format("%Y-%m-%d %H:%M")),
+            );
             verification(ui, wizard, cx);
         });
     }
@@ -72,7 +91,10 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         ui.add_space(6.0);
         let mut skipped = wizard.progress.export_skipped;
         if ui
-            .checkbox(&mut skipped, "I already have a copy of my data; continue without exporting")
+            .checkbox(
+                &mut skipped,
+                "I already have a copy of my data; continue without exporting",
+            )
             .changed()
         {
             cx.act(Action::SkipExport(skipped));
@@ -84,7 +106,11 @@ fn preview(ui: &mut Ui, wizard: &Wizard) {
     widgets::card(ui, |ui| {
         widgets::card_title(ui, "What will be exported");
         match &wizard.export_preview {
-            Loadable::Loaded(c) | Loadable::Failed { previous: Some(c), .. } | Loadable::Loading { previous: Some(c) } => {
+            Loadable::Loaded(c)
+            | Loadable::Failed {
+                previous: Some(c), ..
+            }
+            | Loadable::Loading { previous: Some(c) } => {
                 let rows = [
                     ("Profile", 1),
                     ("Contracts", c.contracts),
@@ -98,16 +124,21 @@ fn preview(ui: &mut Ui, wizard: &Wizard) {
                     ("Message rooms", c.rooms),
                     ("Messages", c.messages),
                 ];
-                egui::Grid::new("export-preview").num_columns(2).spacing([24.0, 4.0]).show(ui, |ui| {
-                    for (what, count) in rows.into_iter().filter(|(_, n)| *n > 0) {
-                        ui.label(what);
-                        ui.label(RichText::new(count.to_string()).strong());
-                        ui.end_row();
-                    }
-                });
+                egui::Grid::new("export-preview")
+                    .num_columns(2)
+                    .spacing([24.0, 4.0])
+                    .show(ui, |ui| {
+                        for (what, count) in rows.into_iter().filter(|(_, n)| *n > 0) {
+                            ui.label(what);
+                            ui.label(RichText::new(count.to_string()).strong());
+                            ui.end_row();
+                        }
+                    });
             }
             Loadable::Failed { message, .. } => {
-                ui.label(RichText::new(format!("Could not count the records: {message}")).color(DANGER));
+                ui.label(
+                    RichText::new(format!("Could not count the records: {message}")).color(DANGER),
+                );
             }
             _ => {
                 ui.horizontal(|ui| {
@@ -139,7 +170,10 @@ fn job(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 };
                 ui.add(
                     egui::ProgressBar::new(fraction)
-                        .text(format!("{sections_done} of {sections_total} sections · {records} records · {}", human_bytes(*bytes)))
+                        .text(format!(
+                            "{sections_done} of {sections_total} sections · {records} records · {}",
+                            human_bytes(*bytes)
+                        ))
                         .desired_width(f32::INFINITY),
                 );
                 if *cancelling {
@@ -156,7 +190,11 @@ fn job(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         }
         ExportJob::Failed(message) => {
             widgets::callout(ui, DANGER, |ui| {
-                ui.label(RichText::new("The export did not finish").strong().color(DANGER));
+                ui.label(
+                    RichText::new("The export did not finish")
+                        .strong()
+                        .color(DANGER),
+                );
                 ui.label(message);
                 ui.label("Choose another folder or free some space, then Resume export.");
             });
@@ -183,7 +221,10 @@ fn verification(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     ui.horizontal(|ui| {
         let checking = wizard.verification.is_loading();
         if ui
-            .add_enabled(!checking && !wizard.export_job.is_running(), egui::Button::new("Verify"))
+            .add_enabled(
+                !checking && !wizard.export_job.is_running(),
+                egui::Button::new("Verify"),
+            )
             .on_hover_text("Re-hash every file and compare it with the manifest")
             .clicked()
         {
@@ -221,7 +262,10 @@ fn verification(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             ui.label(RichText::new(format!("{file}: {problem}")).color(DANGER));
         }
         if outcome.problems.len() > 20 {
-            ui.label(format!("…and {} more; run offboard verify for the full list.", outcome.problems.len() - 20));
+            ui.label(format!(
+                "…and {} more; run offboard verify for the full list.",
+                outcome.problems.len() - 20
+            ));
         }
         if !outcome.problems.is_empty() {
             ui.label("Export again to write a fresh, complete copy.");

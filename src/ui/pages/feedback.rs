@@ -28,7 +28,11 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             cx.act(Action::SetFeedback(text));
         }
         let used = wizard.progress.feedback.chars().count();
-        let colour = if used + 100 >= FEEDBACK_LIMIT { WARNING } else { MUTED };
+        let colour = if used + 100 >= FEEDBACK_LIMIT {
+            WARNING
+        } else {
+            MUTED
+        };
         ui.label(
             RichText::new(format!("{used} / {FEEDBACK_LIMIT} characters"))
                 .small()

@@ -16,7 +16,11 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         let selected = wizard.progress.reason;
         egui::ComboBox::from_label("Reason for leaving")
             .width(360.0)
-            .selected_text(selected.map(LeaveReason::label).unwrap_or("Choose a reason…"))
+            .selected_text(
+                selected
+                    .map(LeaveReason::label)
+                    .unwrap_or("Choose a reason…"),
+            )
             .show_ui(ui, |ui| {
                 for reason in LeaveReason::ALL {
                     if ui

@@ -33,22 +33,30 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     ui.add_space(6.0);
     let blockers: Vec<_> = assessment.blockers().collect();
     if !blockers.is_empty() {
-        ui.label(RichText::new(format!("Blockers ({})", blockers.len())).strong().size(16.0));
+        ui.label(
+            RichText::new(format!("Blockers ({})", blockers.len()))
+                .strong()
+                .size(16.0),
+        );
         for item in blockers {
             let resolving = item
                 .resolution
                 .as_ref()
                 .is_some_and(|r| wizard.resolving.contains(r));
-            if widgets::review_item(ui, item, cx.can_act, resolving) {
-                if let Some(resolution) = item.resolution.clone() {
-                    cx.act(Action::Resolve(resolution));
-                }
+            if widgets::review_item(ui, item, cx.can_act, resolving)
+                && let Some(resolution) = item.resolution.clone()
+            {
+                cx.act(Action::Resolve(resolution));
             }
         }
         ui.add_space(6.0);
     }
     let advisories: Vec<_> = assessment.advisories().collect();
-    ui.label(RichText::new(format!("Advisories ({})", advisories.len())).strong().size(16.0));
+    ui.label(
+        RichText::new(format!("Advisories ({})", advisories.len()))
+            .strong()
+            .size(16.0),
+    );
     for item in advisories {
         widgets::review_item(ui, item, false, false);
     }
@@ -57,7 +65,10 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
 fn recheck_bar(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     ui.horizontal(|ui| {
         let loading = wizard.assessment.is_loading();
-        if ui.add_enabled(!loading, egui::Button::new("Re-check")).clicked() {
+        if ui
+            .add_enabled(!loading, egui::Button::new("Re-check"))
+            .clicked()
+        {
             cx.act(Action::Recheck);
         }
         if loading {
@@ -79,7 +90,11 @@ fn recheck_bar(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                     ui.label(RichText::new("Checking with the platform…").color(MUTED));
                 }
             }
-        } else if let Loadable::Loaded(a) | Loadable::Failed { previous: Some(a), .. } = &wizard.assessment {
+        } else if let Loadable::Loaded(a)
+        | Loadable::Failed {
+            previous: Some(a), ..
+        } = &wizard.assessment
+        {
             ui.label(
                 RichText::new(format!(
                     "Checked {} UTC · re-checked every minute while you are here",
@@ -96,7 +111,11 @@ fn summary(ui: &mut Ui, a: &Assessment) {
     let colour = if blockers == 0 { SUCCESS } else { WARNING };
     widgets::callout(ui, colour, |ui| {
         if blockers == 0 {
-            ui.label(RichText::new("Nothing blocks closing this account.").strong().color(SUCCESS));
+            ui.label(
+                RichText::new("Nothing blocks closing this account.")
+                    .strong()
+                    .color(SUCCESS),
+            );
         } else {
             ui.label(
                 RichText::new(format!(

@@ -15,8 +15,14 @@ pub fn ui(ui: &mut Ui, _wizard: &Wizard, _cx: &mut PageContext<'_>) {
     widgets::card(ui, |ui| {
         widgets::card_title(ui, "What we will do together");
         let steps = [
-            (Step::Connect, "pick the platform and the account you are leaving"),
-            (Step::Reason, "tell us why you are leaving; it goes on your receipt"),
+            (
+                Step::Connect,
+                "pick the platform and the account you are leaving",
+            ),
+            (
+                Step::Reason,
+                "tell us why you are leaving; it goes on your receipt",
+            ),
             (Step::Feedback, "add feedback for the platform, if you like"),
             (
                 Step::Review,
@@ -31,8 +37,14 @@ pub fn ui(ui: &mut Ui, _wizard: &Wizard, _cx: &mut PageContext<'_>) {
                 Step::Checklist,
                 "tick off the last chores and write farewell notes to your clients",
             ),
-            (Step::Confirm, "check the summary and confirm with your username"),
-            (Step::Done, "get a receipt and a data-erasure request letter"),
+            (
+                Step::Confirm,
+                "check the summary and confirm with your username",
+            ),
+            (
+                Step::Done,
+                "get a receipt and a data-erasure request letter",
+            ),
         ];
         for (step, what) in steps {
             ui.horizontal_wrapped(|ui| {
