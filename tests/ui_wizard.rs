@@ -459,12 +459,20 @@ fn progress_resumes_after_relaunch() -> TestResult {
 #[test]
 fn upwork_csv_files_feed_review_checklist_and_confirm() -> TestResult {
     let state = tempfile::tempdir()?;
+    // Copied to a fixed path: the page shows the files' paths, and the
+    // checkout's path differs from machine to machine.
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/upwork-csv");
+    let downloads = FixedDir::new("offboard-ui-test-downloads")?;
+    let mut csv_files = Vec::new();
+    for name in [
+        "statements_2026-01-01_2026-10-15.csv",
+        "transaction-history_2026-10-01_2026-11-23.csv",
+    ] {
+        std::fs::copy(fixtures.join(name), downloads.path().join(name))?;
+        csv_files.push(downloads.path().join(name));
+    }
     let dialogs = InjectedDialogs {
-        csv_files: vec![
-            fixtures.join("statements_2026-01-01_2026-10-15.csv"),
-            fixtures.join("transaction-history_2026-10-01_2026-11-23.csv"),
-        ],
+        csv_files,
         ..Default::default()
     };
     let mut h = harness(app(state.path(), dialogs), 1000.0);

@@ -105,15 +105,14 @@ fn accounts(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                         cx.act(Action::ChooseAccount(account.id.clone()));
                     }
                     ui.indent(&account.id, |ui| {
-                        ui.label(
-                            RichText::new(format!(
-                                "{} · {} · member since {}",
-                                account.kind.label(),
-                                account.email,
-                                account.member_since.format("%B %Y")
-                            ))
-                            .color(MUTED),
-                        );
+                        let since =
+                            format!("member since {}", account.member_since.format("%B %Y"));
+                        let facts: Vec<&str> =
+                            [account.kind.label(), account.email.as_str(), since.as_str()]
+                                .into_iter()
+                                .filter(|fact| !fact.is_empty())
+                                .collect();
+                        ui.label(RichText::new(facts.join(" · ")).color(MUTED));
                     });
                 }
                 if let Some(message) = wizard.accounts.error() {
