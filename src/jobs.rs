@@ -395,7 +395,18 @@ impl Jobs {
                             }),
                             cancel,
                         );
-                        p.pending_work(&account).map_err(|e| e.to_string())
+                        match p.pending_work(&account) {
+                            // Tokens refused even after a refresh: the
+                            // connect page must ask for the key again.
+                            Err(PlatformError::Reconnect) => {
+                                cx.send(Event::ApiConnection {
+                                    result: Ok(false),
+                                    storage_warning: None,
+                                });
+                                Err(PlatformError::Reconnect.to_string())
+                            }
+                            other => other.map_err(|e| e.to_string()),
+                        }
                     });
                     cx.send(Event::PendingWorkLoaded { account, result });
                 });

@@ -566,18 +566,32 @@ fn fake_token_endpoint() -> Result<(String, std::thread::JoinHandle<()>), Box<dy
     let handle = std::thread::Builder::new()
         .name("fake-token-endpoint".into())
         .spawn(move || {
-            // One exchange is all the test needs.
-            if let Ok(request) = server.recv() {
-                let body = serde_json::json!({
-                    "access_token": upwork_server::TOKEN,
-                    "refresh_token": "test-refresh-token",
-                    "token_type": "bearer",
-                    "expires_in": 86399,
-                });
-                let response = tiny_http::Response::from_string(body.to_string()).with_header(
-                    tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"application/json"[..])
+            // The code exchange succeeds; a later refresh is refused, as
+            // after the user revoked the key.
+            for (status, body) in [
+                (
+                    200,
+                    serde_json::json!({
+                        "access_token": upwork_server::TOKEN,
+                        "refresh_token": "test-refresh-token",
+                        "token_type": "bearer",
+                        "expires_in": 86399,
+                    }),
+                ),
+                (400, serde_json::json!({ "error": "invalid_grant" })),
+            ] {
+                let Ok(request) = server.recv() else {
+                    return;
+                };
+                let response = tiny_http::Response::from_string(body.to_string())
+                    .with_status_code(status)
+                    .with_header(
+                        tiny_http::Header::from_bytes(
+                            &b"Content-Type"[..],
+                            &b"application/json"[..],
+                        )
                         .unwrap_or_else(|()| unreachable!("a valid header")),
-                );
+                    );
                 let _ = request.respond(response);
             }
         })?;
@@ -697,6 +711,20 @@ fn upwork_api_signs_in_and_reviews_against_a_local_server() -> TestResult {
     // The secret stays out of the saved progress.
     let saved = std::fs::read_to_string(state.path().join("state.json"))?;
     assert!(!saved.contains("s3cret") && !saved.contains(upwork_server::TOKEN));
+
+    // The key is revoked: the token is refused and so is its refresh. The
+    // review says so and leads back to the key form.
+    graphql.accept_tokens(&[]);
+    click(&mut h, "Re-check");
+    settle(&mut h);
+    assert!(
+        h.query_all_by_label_contains("connect again with your API key")
+            .next()
+            .is_some()
+    );
+    click(&mut h, "Connect again");
+    assert_eq!(step_of(&h), Step::Connect);
+    h.get_by_label("Connect with Upwork");
     let _ = token_thread.join();
     Ok(())
 }

@@ -26,6 +26,8 @@ pub enum PlatformError {
     AccountClosed,
     #[error("the platform refused: {0}")]
     Refused(String),
+    #[error("the platform no longer accepts your sign-in; connect again with your API key")]
+    Reconnect,
     #[error("{0} is not something this platform source can do; do it on the platform's website")]
     Unsupported(&'static str),
     #[error("the platform's data could not be read: {0}")]

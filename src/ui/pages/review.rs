@@ -2,7 +2,7 @@
 //! and the earliest date the account can close.
 
 use crate::model::review::Assessment;
-use crate::model::wizard::{Action, Loadable, Wizard};
+use crate::model::wizard::{Action, AuthState, Loadable, Step, Wizard};
 use crate::ui::app::PageContext;
 use crate::ui::widgets::{self, DANGER, MUTED, SUCCESS, WARNING};
 use egui::{RichText, Ui};
@@ -15,12 +15,20 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
          must be resolved; advisories are worth doing first.",
     );
     recheck_bar(ui, wizard, cx);
+    // A failed re-check is shown above the last good review, never hidden.
+    if let Some(message) = wizard.assessment.error() {
+        widgets::callout(ui, DANGER, |ui| {
+            ui.label(format!("The review could not be loaded: {message}"));
+            if wizard.assessment.value().is_some() {
+                ui.label("What follows is the last review that worked.");
+            }
+            if wizard.api_auth == AuthState::NotConnected && ui.button("Connect again").clicked() {
+                cx.act(Action::GoTo(Step::Connect));
+            }
+        });
+        ui.add_space(6.0);
+    }
     let Some(assessment) = wizard.assessment.value() else {
-        if let Some(message) = wizard.assessment.error() {
-            widgets::callout(ui, DANGER, |ui| {
-                ui.label(format!("The review could not be loaded: {message}"));
-            });
-        }
         return;
     };
     if assessment.already_closed {

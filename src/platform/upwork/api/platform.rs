@@ -65,6 +65,7 @@ impl From<ApiError> for PlatformError {
     fn from(e: ApiError) -> Self {
         match e {
             ApiError::Malformed { .. } => PlatformError::Malformed(e.to_string()),
+            ApiError::Reconnect => PlatformError::Reconnect,
             other => PlatformError::Refused(other.to_string()),
         }
     }
