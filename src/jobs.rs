@@ -16,7 +16,7 @@ use crate::platform::upwork::auth::{self, ApiKey, OAuthEndpoints, UpworkTokenSou
 use crate::platform::upwork::secrets::{Secret, SecretStore};
 use crate::platform::upwork_csv::UpworkCsvPlatform;
 use crate::platform::{Platform, PlatformError, demo::DemoPlatform};
-use crate::store::Store;
+use crate::store::{Store, write_atomically};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -145,6 +145,9 @@ pub fn upwork_platform(
     Ok(Box::new(platform))
 }
 
+/// A worker panicked while holding the platform: nothing sound is left.
+const POISONED: &str = "an earlier task failed badly; restart Offboard";
+
 type SharedPlatform = Arc<RwLock<Option<Box<dyn Platform>>>>;
 
 /// Everything a worker thread needs, cheap to clone into it.
@@ -175,10 +178,7 @@ impl Context {
         &self,
         work: impl FnOnce(&dyn Platform) -> Result<T, String>,
     ) -> Result<T, String> {
-        let guard = self
-            .platform
-            .read()
-            .map_err(|_| "an earlier task failed badly; restart Offboard".to_string())?;
+        let guard = self.platform.read().map_err(|_| POISONED.to_string())?;
         match guard.as_ref() {
             Some(platform) => work(platform.as_ref()),
             None => Err("not connected to a platform yet".into()),
@@ -189,10 +189,7 @@ impl Context {
         &self,
         work: impl FnOnce(&mut dyn Platform) -> Result<T, String>,
     ) -> Result<T, String> {
-        let mut guard = self
-            .platform
-            .write()
-            .map_err(|_| "an earlier task failed badly; restart Offboard".to_string())?;
+        let mut guard = self.platform.write().map_err(|_| POISONED.to_string())?;
         match guard.as_mut() {
             Some(platform) => work(platform.as_mut()),
             None => Err("not connected to a platform yet".into()),
@@ -372,9 +369,7 @@ impl Jobs {
                             cx.send(Event::DemoReset);
                         }
                         (Err(e), _) => cx.send(Event::AccountsLoaded(Err(e.to_string()))),
-                        (_, Err(_)) => cx.send(Event::AccountsLoaded(Err(
-                            "an earlier task failed badly; restart Offboard".into(),
-                        ))),
+                        (_, Err(_)) => cx.send(Event::AccountsLoaded(Err(POISONED.into()))),
                     }
                 });
             }
@@ -525,10 +520,7 @@ fn connect(
     cx: &Context,
     connection: &Connection<'_>,
 ) -> Result<Vec<crate::model::account::AccountSummary>, String> {
-    let mut guard = cx
-        .platform
-        .write()
-        .map_err(|_| "an earlier task failed badly; restart Offboard".to_string())?;
+    let mut guard = cx.platform.write().map_err(|_| POISONED.to_string())?;
     let current = guard.as_ref().map(|p| p.id());
     // The CSV source is rebuilt every time: its files may have changed.
     if current != Some(connection.platform) || connection.platform == PlatformId::UpworkCsv {
@@ -706,20 +698,4 @@ impl Drop for Jobs {
             log::error!("the saving thread failed while shutting down");
         }
     }
-}
-
-/// Write a user-chosen file so it is complete or absent, never half-written.
-fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name given")
-    })?;
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(".partial");
-    let temp = path.with_file_name(temp_name);
-    let mut file = std::fs::File::create(&temp)?;
-    file.write_all(contents)?;
-    file.sync_all()?;
-    std::fs::rename(&temp, path)
 }

@@ -122,24 +122,29 @@ impl Store {
             path: self.dir.clone(),
             source,
         })?;
-        let temp = self.dir.join(format!(".{STATE_FILE}.tmp"));
-        let write = || -> std::io::Result<()> {
-            let mut file = fs::File::create(&temp)?;
-            file.write_all(&json)?;
-            file.sync_all()
-        };
-        write().map_err(|source| StoreError::Io {
+        write_atomically(&self.path(), &json).map_err(|source| StoreError::Io {
             action: "write the progress",
-            path: temp.clone(),
-            source,
-        })?;
-        fs::rename(&temp, self.path()).map_err(|source| StoreError::Io {
-            action: "replace the progress file",
             path: self.path(),
             source,
         })?;
         Ok(())
     }
+}
+
+/// Write a file so it is complete or absent, never half-written: a
+/// temporary `.NAME.partial` beside it, fsynced, then renamed over it.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name given")
+    })?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(".partial");
+    let temp = path.with_file_name(temp_name);
+    let mut file = fs::File::create(&temp)?;
+    file.write_all(contents)?;
+    file.sync_all()?;
+    fs::rename(&temp, path)
 }
 
 fn parse(bytes: &[u8]) -> Result<SavedState, String> {

@@ -317,27 +317,28 @@ impl<T> Loadable<T> {
         }
     }
 
-    /// Start loading, keeping what was there to show meanwhile.
-    fn begin(&mut self) {
-        let previous = match std::mem::take(self) {
+    /// Take the freshest value out, leaving `NotLoaded`.
+    fn take_previous(&mut self) -> Option<T> {
+        match std::mem::take(self) {
             Loadable::Loaded(v) => Some(v),
             Loadable::Loading { previous } | Loadable::Failed { previous, .. } => previous,
             Loadable::NotLoaded => None,
-        };
+        }
+    }
+
+    /// Start loading, keeping what was there to show meanwhile.
+    fn begin(&mut self) {
+        let previous = self.take_previous();
         *self = Loadable::Loading { previous };
     }
 
     fn finish(&mut self, result: Result<T, String>) {
         *self = match result {
             Ok(v) => Loadable::Loaded(v),
-            Err(message) => {
-                let previous = match std::mem::take(self) {
-                    Loadable::Loaded(v) => Some(v),
-                    Loadable::Loading { previous } | Loadable::Failed { previous, .. } => previous,
-                    Loadable::NotLoaded => None,
-                };
-                Loadable::Failed { message, previous }
-            }
+            Err(message) => Loadable::Failed {
+                message,
+                previous: self.take_previous(),
+            },
         };
     }
 }
@@ -1436,23 +1437,18 @@ impl Wizard {
         p.manual_ticks.clear();
         p.closed_on_website = false;
         p.furthest = p.furthest.min(p.step);
-        self.assessment = Loadable::NotLoaded;
-        self.refetch_pending_work = false;
-        self.verification = Loadable::NotLoaded;
-        self.export_preview = Loadable::NotLoaded;
-        self.clients = Loadable::NotLoaded;
-        self.export_job = ExportJob::Idle;
-        self.resolving.clear();
-        self.close_error = None;
-        self.manual_checks.clear();
+        self.reset_runtime();
     }
 
+    /// Drops what was loaded for the account and any job state; callers
+    /// make sure no export or closing is under way.
     fn reset_runtime(&mut self) {
         self.refetch_pending_work = false;
         self.verification = Loadable::NotLoaded;
         self.assessment = Loadable::NotLoaded;
         self.export_preview = Loadable::NotLoaded;
         self.clients = Loadable::NotLoaded;
+        self.manual_checks.clear();
         self.export_job = ExportJob::Idle;
         self.resolving.clear();
         self.closing = false;
