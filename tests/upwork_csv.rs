@@ -377,7 +377,7 @@ fn the_platform_trait_serves_one_account_and_its_transactions() {
 fn manual_checks_cover_what_files_cannot_show() {
     let p = open(&[OLD, NEW]);
     let checks = p.manual_checks();
-    let ids: Vec<&str> = checks.iter().map(|c| c.id).collect();
+    let ids: Vec<&str> = checks.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(
         ids,
         [

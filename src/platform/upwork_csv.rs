@@ -18,8 +18,8 @@
 
 use super::{Platform, PlatformError, RecordStream};
 use crate::model::account::{
-    AccountKind, AccountSummary, Contract, Dispute, Feedback, JobPost, MessageRoom, Offer,
-    PaymentStatus, PlatformId, Profile, Proposal, SectionCounts, TeamMember, Transaction,
+    AccountKind, AccountSummary, Contract, Dispute, Feedback, JobPost, ManualCheck, MessageRoom,
+    Offer, PaymentStatus, PlatformId, Profile, Proposal, SectionCounts, TeamMember, Transaction,
     TransactionKind,
 };
 use crate::model::money::Money;
@@ -27,9 +27,7 @@ use crate::model::review::{
     Balances, PendingWork, hourly_available_on, manual_payment_available_on,
 };
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The one account's id.
@@ -43,17 +41,6 @@ pub const SLUG: &str = "upwork-csv";
 
 const REDOWNLOAD: &str = "download the transaction history again from Reports › Transaction History \
                           (Download CSV) and add that file";
-
-/// Something the files cannot show, which the user confirms by hand.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ManualCheck {
-    /// Stable, e.g. `contracts`; for the saved checklist.
-    pub id: &'static str,
-    /// What must be true, phrased as a statement to confirm.
-    pub label: String,
-    /// Where on Upwork to check it.
-    pub where_to_check: String,
-}
 
 /// Why a file could not be imported. Every message names the file, and the
 /// line and column where it applies, and says what to do.
@@ -370,8 +357,8 @@ impl UpworkCsvPlatform {
     /// What the files cannot show, for the checklist: items the user must
     /// confirm by hand on Upwork.
     pub fn manual_checks(&self) -> Vec<ManualCheck> {
-        let check = |id: &'static str, label: &str, place: &str| ManualCheck {
-            id,
+        let check = |id: &str, label: &str, place: &str| ManualCheck {
+            id: id.to_string(),
             label: label.to_string(),
             where_to_check: place.to_string(),
         };
@@ -457,7 +444,7 @@ impl UpworkCsvPlatform {
             }
         };
         checks.push(ManualCheck {
-            id: "history-up-to-date",
+            id: "history-up-to-date".into(),
             label: covered,
             where_to_check: "Reports › Transaction History (download a file ending today if not)"
                 .into(),
@@ -512,23 +499,14 @@ fn empty<'a, T: 'a>() -> RecordStream<'a, T> {
 }
 
 impl Platform for UpworkCsvPlatform {
-    fn manual_checks(&self, account: &str) -> Vec<crate::model::account::ManualCheck> {
+    fn manual_checks(&self, account: &str) -> Vec<ManualCheck> {
         if account != ACCOUNT_ID {
             return Vec::new();
         }
         UpworkCsvPlatform::manual_checks(self)
-            .into_iter()
-            .map(|c| crate::model::account::ManualCheck {
-                id: c.id.to_string(),
-                label: c.label,
-                where_to_check: c.where_to_check,
-            })
-            .collect()
     }
 
     fn id(&self) -> PlatformId {
-        // The model has no id of its own for this source yet; once one with
-        // the slug "upwork-csv" exists it is returned here.
         PlatformId::UpworkCsv
     }
 
@@ -1811,12 +1789,6 @@ fn fill_balances(built: &mut [Built], warnings: &mut Vec<String>) -> Money {
         ));
     }
     opening
-}
-
-impl fmt::Display for ManualCheck {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.label, self.where_to_check)
-    }
 }
 
 #[cfg(test)]
