@@ -17,6 +17,9 @@ use std::process::{Command, ExitCode};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+/// Export and baseline each run this many times; the best run counts.
+const ROUNDS: usize = 3;
+
 type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// What a child process measured.
@@ -134,11 +137,11 @@ fn run_child(size_name: &str, out: &Path) -> BenchResult<(Measured, String)> {
 
 /// The baseline: `bytes` written with a buffered writer in 64 KiB pieces,
 /// then fsynced, into a new file beside the export.
-fn baseline(dir: &Path, bytes: u64) -> BenchResult<Duration> {
+fn baseline(dir: &Path, round: usize, bytes: u64) -> BenchResult<Duration> {
     let piece: Vec<u8> = (0..64 * 1024)
         .map(|i| b"offboard baseline\n"[i % 18])
         .collect();
-    let path = dir.join("baseline.bin");
+    let path = dir.join(format!("baseline-{round}.bin"));
     let started = Instant::now();
     let file = std::fs::File::create(&path)?;
     let mut writer = std::io::BufWriter::with_capacity(256 * 1024, file);
@@ -151,8 +154,6 @@ fn baseline(dir: &Path, bytes: u64) -> BenchResult<Duration> {
     let file = writer.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
     let elapsed = started.elapsed();
-    drop(file);
-    std::fs::remove_file(&path)?;
     Ok(elapsed)
 }
 
@@ -189,29 +190,47 @@ fn bench() -> BenchResult<()> {
         root.path().display()
     );
 
+    // Folders are removed only at the end: on a file system without a
+    // journal, ext4 skips inodes freed in the last half minute, so files
+    // created right after a large delete are slow to create, which is not
+    // the export's doing.
     let tenth_dir = root.path().join("tenth");
     std::fs::create_dir(&tenth_dir)?;
     let (tenth, _) = run_child("tenth", &tenth_dir)?;
-    std::fs::remove_dir_all(&tenth_dir)?;
 
-    let full_dir = root.path().join("full");
-    std::fs::create_dir(&full_dir)?;
-    let (full, sections) = run_child("full", &full_dir)?;
-    // The export's files stay while the baseline writes, so both write
-    // into a page cache in the same state.
-    let baseline_time = baseline(root.path(), full.bytes)?;
-    std::fs::remove_dir_all(&full_dir)?;
-
+    // Disk write-back speed varies from second to second on a shared
+    // machine, so export and baseline run in turns and each is reported
+    // by its best run.
+    let mut full: Option<Measured> = None;
+    let mut sections = String::new();
+    let mut baseline_time = Duration::MAX;
+    let mut peak_rss_kb = 0;
+    for round in 0..ROUNDS {
+        let full_dir = root.path().join(format!("full-{round}"));
+        std::fs::create_dir(&full_dir)?;
+        let (measured, timings) = run_child("full", &full_dir)?;
+        // Memory is reported by the worst run.
+        peak_rss_kb = peak_rss_kb.max(measured.peak_rss_kb);
+        baseline_time = baseline_time.min(baseline(root.path(), round, measured.bytes)?);
+        if full
+            .as_ref()
+            .is_none_or(|best| measured.seconds < best.seconds)
+        {
+            sections = timings;
+            full = Some(measured);
+        }
+    }
+    let full = full.ok_or("no export ran")?;
     let mb = |bytes: u64| bytes as f64 / 1_000_000.0;
     let export_mbps = mb(full.bytes) / full.seconds;
     let baseline_mbps = mb(full.bytes) / baseline_time.as_secs_f64();
     let throughput_ratio = export_mbps / baseline_mbps;
-    let rss_mb = full.peak_rss_kb as f64 / 1024.0;
+    let rss_mb = peak_rss_kb as f64 / 1024.0;
     let tenth_rss_mb = tenth.peak_rss_kb as f64 / 1024.0;
     let rss_ratio = rss_mb / tenth_rss_mb;
     println!("sections (seconds): {sections}");
     println!(
-        "export:   {} records, {} files, {:.1} MB in {:.2} s = {:.0} records/s, {:.0} MB/s",
+        "export (best of {ROUNDS}):   {} records, {} files, {:.1} MB in {:.2} s = {:.0} records/s, {:.0} MB/s",
         full.records,
         full.files,
         mb(full.bytes),
@@ -220,7 +239,7 @@ fn bench() -> BenchResult<()> {
         export_mbps
     );
     println!(
-        "baseline: {:.1} MB of plain buffered writes + fsync in {:.2} s = {:.0} MB/s",
+        "baseline (best of {ROUNDS}): {:.1} MB of plain buffered writes + fsync in {:.2} s = {:.0} MB/s",
         mb(full.bytes),
         baseline_time.as_secs_f64(),
         baseline_mbps
@@ -231,7 +250,7 @@ fn bench() -> BenchResult<()> {
         verdict(throughput_ratio >= 0.5)
     );
     println!(
-        "peak RSS: {rss_mb:.1} MB (target <= 100 MB): {}",
+        "peak RSS (worst of {ROUNDS}): {rss_mb:.1} MB (target <= 100 MB): {}",
         verdict(rss_mb <= 100.0)
     );
     println!(
