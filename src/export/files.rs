@@ -1,7 +1,13 @@
 //! Writing export files so that a kill at any moment never leaves a file
 //! that looks complete and is not: every file is written as `.name.partial`,
-//! hashed and counted while it is written (never re-read), flushed to disk
-//! and only then renamed to its real name.
+//! hashed and counted while it is written (never re-read), and only renamed
+//! to its real name once all of it is written.
+//!
+//! Export files reach the disk once, at the end (`make_durable`, before the
+//! manifest says complete), not one fsync per file: on a journaled file
+//! system each fsync is a journal commit, thousands per export. A power cut
+//! before then costs only work: a resumed export re-hashes every finished
+//! section and writes again whatever does not match its manifest entry.
 //!
 //! Large files are written through a pipeline: the export thread serialises
 //! records into big buffers and a writer thread hashes them and writes them
@@ -116,12 +122,12 @@ pub enum WriteMode {
 }
 
 /// When a finished file's data is forced to the disk.
-pub enum Durability<'a> {
-    /// fsync before the rename.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync before the rename: files read on their own (the manifest).
     SyncNow,
-    /// Rename at once and let `Syncer` fsync it in the background; the
-    /// caller must finish the syncer before recording the file as done.
-    Deferred(&'a Syncer),
+    /// Left to `make_durable` at the end of the export.
+    AtEnd,
 }
 
 enum Sink {
@@ -187,7 +193,7 @@ impl AtomicFile {
         self.accepted
     }
 
-    /// Stops accepting data so a writer thread can flush and fsync while the
+    /// Stops accepting data so a writer thread can finish writing while the
     /// caller finishes other files; `commit` then waits for it.
     pub fn close_input(&mut self) -> io::Result<()> {
         if let Some(Sink::Pipelined(pipeline)) = &mut self.sink {
@@ -198,7 +204,7 @@ impl AtomicFile {
 
     /// Flushes, makes the data durable (now or through the syncer), renames
     /// the file to its real name and returns its size and hash.
-    pub fn commit(mut self, durability: Durability<'_>) -> io::Result<WrittenFile> {
+    pub fn commit(mut self, durability: Durability) -> io::Result<WrittenFile> {
         let result = self.commit_inner(durability);
         if result.is_err() {
             let _ = fs::remove_file(&self.temp_path);
@@ -206,27 +212,20 @@ impl AtomicFile {
         result
     }
 
-    fn commit_inner(&mut self, durability: Durability<'_>) -> io::Result<WrittenFile> {
+    fn commit_inner(&mut self, durability: Durability) -> io::Result<WrittenFile> {
         let (file, written) = match self.sink.take() {
             Some(Sink::Direct(buffered)) => {
                 let hashing = buffered.into_inner().map_err(|e| e.into_error())?;
-                let (file, written) = hashing.finish();
-                if matches!(durability, Durability::SyncNow) {
-                    file.sync_all()?;
-                }
-                (Some(file), written)
+                hashing.finish()
             }
-            Some(Sink::Pipelined(pipeline)) => {
-                // The writer thread has already fsynced the file.
-                let (_file, written) = pipeline.finish()?;
-                (None, written)
-            }
+            Some(Sink::Pipelined(pipeline)) => pipeline.finish()?,
             None => return Err(io::Error::other("the file was already committed")),
         };
-        fs::rename(&self.temp_path, &self.final_path)?;
-        if let (Durability::Deferred(syncer), Some(file)) = (durability, file) {
-            syncer.sync_later(file, self.final_path.clone());
+        if durability == Durability::SyncNow {
+            file.sync_all()?;
         }
+        drop(file);
+        fs::rename(&self.temp_path, &self.final_path)?;
         Ok(written)
     }
 }
@@ -383,8 +382,8 @@ impl Write for Pipeline {
     }
 }
 
-/// The writer thread: hash and write each chunk, hand the buffer back, and
-/// fsync once the export thread closes the channel.
+/// The writer thread: hash and write each chunk and hand the buffer back,
+/// until the export thread closes the channel.
 fn write_chunks(
     mut file: HashingFile,
     chunks: Receiver<Vec<u8>>,
@@ -399,12 +398,11 @@ fn write_chunks(
     if abandoned.load(Ordering::SeqCst) {
         return Err(io::Error::new(io::ErrorKind::Interrupted, "abandoned"));
     }
-    file.file.sync_all()?;
     Ok(file)
 }
 
-/// Commits several files at once, letting their writer threads flush and
-/// fsync in parallel. Returns results in the same order.
+/// Commits several files at once, letting their writer threads finish in
+/// parallel. Returns results in the same order.
 pub fn commit_all(mut files: Vec<AtomicFile>) -> Vec<(PathBuf, io::Result<WrittenFile>)> {
     let closed: Vec<io::Result<()>> = files.iter_mut().map(AtomicFile::close_input).collect();
     files
@@ -412,90 +410,43 @@ pub fn commit_all(mut files: Vec<AtomicFile>) -> Vec<(PathBuf, io::Result<Writte
         .zip(closed)
         .map(|(file, closed)| {
             let path = file.path().to_path_buf();
-            let result = closed.and_then(|()| file.commit(Durability::SyncNow));
+            let result = closed.and_then(|()| file.commit(Durability::AtEnd));
             (path, result)
         })
         .collect()
 }
 
-/// fsyncs files in the background, for the many small files of one section
-/// (message rooms): one fsync after another would stall the export for
-/// half a millisecond or more per file. Several workers let the file system
-/// fold concurrent fsyncs into one journal commit.
-pub struct Syncer {
-    to_sync: Option<SyncSender<(File, PathBuf)>>,
-    workers: Vec<JoinHandle<Result<(), (PathBuf, io::Error)>>>,
-}
-
-const SYNC_WORKERS: usize = 4;
-
-impl Syncer {
-    pub fn start() -> io::Result<Self> {
-        let (to_sync, files) = mpsc::sync_channel::<(File, PathBuf)>(256);
-        let files = Arc::new(std::sync::Mutex::new(files));
-        let mut workers = Vec::with_capacity(SYNC_WORKERS);
-        for _ in 0..SYNC_WORKERS {
-            let files = Arc::clone(&files);
-            let worker = std::thread::Builder::new()
-                .name("export-fsync".to_string())
-                .spawn(move || {
-                    let mut first_error = None;
-                    loop {
-                        // The lock is held only to take the next file.
-                        let next = match files.lock() {
-                            Ok(files) => files.recv(),
-                            Err(_) => break,
-                        };
-                        let Ok((file, path)) = next else { break };
-                        if first_error.is_none()
-                            && let Err(error) = file.sync_all()
-                        {
-                            first_error = Some((path, error));
-                        }
-                    }
-                    first_error.map_or(Ok(()), Err)
-                })?;
-            workers.push(worker);
-        }
-        Ok(Syncer {
-            to_sync: Some(to_sync),
-            workers,
-        })
+/// Forces every file of an export folder, and the folders' entries, to the
+/// disk: `files` are paths relative to `dir`, `folders` the folders that
+/// hold them. On Linux one syncfs(2) writes them all with one journal
+/// commit; elsewhere each file is fsynced. Fails with the path that failed.
+pub fn make_durable<'f>(
+    dir: &Path,
+    files: impl Iterator<Item = &'f str>,
+    folders: &[&str],
+) -> Result<(), (PathBuf, io::Error)> {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = files;
+        let folder = File::open(dir).map_err(|error| (dir.to_path_buf(), error))?;
+        rustix::fs::syncfs(&folder).map_err(|errno| (dir.to_path_buf(), errno.into()))?;
     }
-
-    fn sync_later(&self, file: File, path: PathBuf) {
-        if let Some(to_sync) = &self.to_sync
-            && let Err(mpsc::SendError((file, _))) = to_sync.send((file, path))
-        {
-            // The workers are gone (they only stop when dropped): sync here.
-            let _ = file.sync_all();
+    #[cfg(not(target_os = "linux"))]
+    for relative in files {
+        let path = dir.join(relative);
+        File::open(&path)
+            .and_then(|file| file.sync_all())
+            .map_err(|error| (path, error))?;
+    }
+    for folder in folders {
+        let path = dir.join(folder);
+        match sync_dir(&path) {
+            Ok(()) => {}
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+            Err(error) => return Err((path, error)),
         }
     }
-
-    /// Waits until every file handed over is on disk; the first failure,
-    /// with its path.
-    pub fn finish(mut self) -> Result<(), (PathBuf, io::Error)> {
-        self.to_sync = None;
-        let mut result = Ok(());
-        for worker in self.workers.drain(..) {
-            let outcome = worker.join().unwrap_or_else(|_| {
-                Err((PathBuf::new(), io::Error::other("an fsync thread panicked")))
-            });
-            if result.is_ok() {
-                result = outcome;
-            }
-        }
-        result
-    }
-}
-
-impl Drop for Syncer {
-    fn drop(&mut self) {
-        self.to_sync = None;
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
-    }
+    sync_dir(dir).map_err(|error| (dir.to_path_buf(), error))
 }
 
 /// Makes renames inside `dir` durable. Windows has no directory fsync; its
@@ -615,17 +566,27 @@ mod tests {
     }
 
     #[test]
-    fn deferred_sync_reports_completion() {
+    fn files_committed_for_the_end_are_made_durable_together() {
         let dir = tempfile::tempdir().unwrap();
-        let syncer = Syncer::start().unwrap();
+        fs::create_dir(dir.path().join("rooms")).unwrap();
+        let mut names = Vec::new();
         for i in 0..10 {
-            let path = dir.path().join(format!("room-{i}.txt"));
-            let mut file =
-                AtomicFile::create(&path, WriteMode::Direct, &DiskBudget::unlimited()).unwrap();
+            let relative = format!("rooms/room-{i}.txt");
+            let mut file = AtomicFile::create(
+                &dir.path().join(&relative),
+                WriteMode::Direct,
+                &DiskBudget::unlimited(),
+            )
+            .unwrap();
             file.write_all(b"hello").unwrap();
-            file.commit(Durability::Deferred(&syncer)).unwrap();
+            file.commit(Durability::AtEnd).unwrap();
+            names.push(relative);
         }
-        syncer.finish().unwrap();
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 10);
+        make_durable(dir.path(), names.iter().map(String::as_str), &["rooms"]).unwrap();
+        assert_eq!(fs::read_dir(dir.path().join("rooms")).unwrap().count(), 10);
+
+        let gone = dir.path().join("gone");
+        let (path, _) = make_durable(&gone, std::iter::empty(), &[]).unwrap_err();
+        assert_eq!(path, gone);
     }
 }

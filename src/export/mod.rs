@@ -233,6 +233,12 @@ pub fn export_account_with(
     }
     // index.html holds the parts now; the manifest no longer lists them.
     remove_parts(&run.dir)?;
+    files::make_durable(
+        &run.dir,
+        run.manifest.files.iter().map(|f| f.path.as_str()),
+        &[sections::MESSAGES_DIR],
+    )
+    .map_err(|(path, source)| io_error("save the export to the disk", &path)(source))?;
     let finished_at = match &options.clock {
         Some(tell) => tell().max(now),
         None => now + chrono::Duration::from_std(clock.elapsed()).unwrap_or_default(),
@@ -634,7 +640,6 @@ impl ExportRun<'_> {
             self.manifest
                 .put_file(FileEntry::new(relative, written, &section, records));
         }
-        files::sync_dir(&self.dir).map_err(io_error("save the folder", &self.dir))?;
         Ok(())
     }
 

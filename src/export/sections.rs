@@ -2,7 +2,7 @@
 //! arrays (one record per line), CSV files and message transcripts.
 
 use super::csv_cells::{optional_text_cell, text_cell};
-use super::files::{AtomicFile, Durability, Syncer, WriteMode, sync_dir};
+use super::files::{AtomicFile, Durability, WriteMode};
 use super::html::RoomRow;
 use super::manifest::FileEntry;
 use super::names::UniqueStems;
@@ -496,7 +496,6 @@ fn messages(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
     let folder = run.path(MESSAGES_DIR);
     clear_messages_folder(&folder)?;
     let stream = open(pass, run.platform.rooms(run.account))?;
-    let syncer = Syncer::start().map_err(io_error("start writing messages", &folder))?;
     let mut part = PartWriter::start(run, pass.section(), 4)?;
     let mut stems = UniqueStems::new();
     let (mut rooms, mut messages) = (0u64, 0u64);
@@ -518,7 +517,7 @@ fn messages(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
             write(&mut file, &room).map_err(write_error(run, &relative))?;
             let path: PathBuf = run.path(&relative);
             let written = file
-                .commit(Durability::Deferred(&syncer))
+                .commit(Durability::AtEnd)
                 .map_err(io_error(format!("finish {relative}"), &path))?;
             // The section was forgotten before it started: no duplicates.
             run.manifest
@@ -537,10 +536,6 @@ fn messages(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
             run,
         )?;
     }
-    syncer
-        .finish()
-        .map_err(|(path, source)| io_error("save a message file", &path)(source))?;
-    sync_dir(&folder).map_err(io_error("save the messages folder", &folder))?;
     let rooms_part = part.finish(run)?;
     commit(run, pass.section(), vec![rooms_part])?;
     run.manifest.totals.rooms = rooms;
