@@ -3,7 +3,9 @@
 //! with it, to a renderer thread that turns it into the section's rows and
 //! writes them to `index-parts/<section>.html`. The index pass then only
 //! stitches the parts together, so the data is read once, and rendering
-//! runs beside serialising on a second core.
+//! runs beside serialising on a second core. A large section can also hand
+//! the renderer a companion file (transactions.csv) to write from the same
+//! records, so the two threads share the formatting evenly.
 //!
 //! A part is listed in the manifest under its section, like the section's
 //! other files, so a resumed export re-checks it before trusting it.
@@ -28,19 +30,39 @@ pub(crate) trait PartRow: Send + 'static {
     ) -> Result<(), minijinja::Error>;
 }
 
+/// A second file the renderer thread writes from the same records.
+pub(crate) trait Companion<T>: Send + 'static {
+    fn write(&mut self, record: &T) -> io::Result<()>;
+}
+
+/// No companion file.
+pub(crate) struct NoCompanion;
+
+impl<T> Companion<T> for NoCompanion {
+    fn write(&mut self, _record: &T) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Why a renderer thread stopped.
 enum RenderFailure {
     Io(io::Error),
+    Companion(io::Error),
     Template(minijinja::Error),
 }
 
+/// What a renderer thread hands back: the part, its rows, the companion.
+type Rendered<C> = (AtomicFile, u64, C);
+
 /// The exporting side of one renderer thread.
-pub(crate) struct PartWriter<T: PartRow> {
+pub(crate) struct PartWriter<T: PartRow, C: Companion<T> = NoCompanion> {
     relative: String,
+    /// Where the companion writes, for error messages.
+    companion_relative: String,
     batch: Vec<T>,
     batch_size: usize,
     to_renderer: Option<SyncSender<Vec<T>>>,
-    renderer: Option<JoinHandle<Result<(AtomicFile, u64), RenderFailure>>>,
+    renderer: Option<JoinHandle<Result<Rendered<C>, RenderFailure>>>,
 }
 
 /// Batches in flight per renderer: bounds memory.
@@ -58,6 +80,29 @@ impl<T: PartRow> PartWriter<T> {
         section: &str,
         batch_size: usize,
     ) -> Result<Self, ExportError> {
+        Self::start_with(run, section, batch_size, NoCompanion, "")
+    }
+
+    /// Waits for the last rows; returns the part, uncommitted, to commit
+    /// with the section's other files.
+    pub(crate) fn finish(
+        self,
+        run: &ExportRun<'_>,
+    ) -> Result<(AtomicFile, String, u64), ExportError> {
+        self.finish_with_companion(run).map(|(part, _)| part)
+    }
+}
+
+impl<T: PartRow, C: Companion<T>> PartWriter<T, C> {
+    /// As `start`, with `companion` (writing `companion_relative`) fed
+    /// every record on the renderer thread before its row is rendered.
+    pub(crate) fn start_with(
+        run: &ExportRun<'_>,
+        section: &str,
+        batch_size: usize,
+        mut companion: C,
+        companion_relative: &str,
+    ) -> Result<Self, ExportError> {
         let folder = run.path(PARTS_DIR);
         std::fs::create_dir_all(&folder).map_err(io_error(
             "create the folder for index.html's parts",
@@ -74,6 +119,7 @@ impl<T: PartRow> PartWriter<T> {
                 let mut rows = 0u64;
                 for batch in batches {
                     for record in batch {
+                        companion.write(&record).map_err(RenderFailure::Companion)?;
                         buffer.clear();
                         record
                             .render(&templates, rows, &mut buffer)
@@ -82,11 +128,12 @@ impl<T: PartRow> PartWriter<T> {
                         rows += 1;
                     }
                 }
-                Ok((file, rows))
+                Ok((file, rows, companion))
             })
             .map_err(io_error("start rendering index.html", &run.path(&relative)))?;
         Ok(PartWriter {
             relative,
+            companion_relative: companion_relative.to_string(),
             batch: Vec::with_capacity(batch_size),
             batch_size: batch_size.max(1),
             to_renderer: Some(to_renderer),
@@ -120,13 +167,17 @@ impl<T: PartRow> PartWriter<T> {
         }
     }
 
-    fn join(&mut self, run: &ExportRun<'_>) -> Result<(AtomicFile, u64), ExportError> {
+    fn join(&mut self, run: &ExportRun<'_>) -> Result<Rendered<C>, ExportError> {
         self.to_renderer = None;
         let path = run.path(&self.relative);
         match self.renderer.take().map(JoinHandle::join) {
             Some(Ok(Ok(done))) => Ok(done),
             Some(Ok(Err(RenderFailure::Io(error)))) => {
                 Err(io_error(format!("write {}", self.relative), &path)(error))
+            }
+            Some(Ok(Err(RenderFailure::Companion(error)))) => {
+                let companion = &self.companion_relative;
+                Err(io_error(format!("write {companion}"), &run.path(companion))(error))
             }
             Some(Ok(Err(RenderFailure::Template(error)))) => {
                 Err(ExportError::Template(format!("{error:#}")))
@@ -141,20 +192,20 @@ impl<T: PartRow> PartWriter<T> {
     }
 
     /// Waits for the last rows; returns the part, uncommitted, to commit
-    /// with the section's other files.
-    pub(crate) fn finish(
+    /// with the section's other files, and the companion.
+    pub(crate) fn finish_with_companion(
         mut self,
         run: &ExportRun<'_>,
-    ) -> Result<(AtomicFile, String, u64), ExportError> {
+    ) -> Result<((AtomicFile, String, u64), C), ExportError> {
         if !self.batch.is_empty() {
             self.send(run)?;
         }
-        let (file, rows) = self.join(run)?;
-        Ok((file, std::mem::take(&mut self.relative), rows))
+        let (file, rows, companion) = self.join(run)?;
+        Ok(((file, std::mem::take(&mut self.relative), rows), companion))
     }
 }
 
-impl<T: PartRow> Drop for PartWriter<T> {
+impl<T: PartRow, C: Companion<T>> Drop for PartWriter<T, C> {
     fn drop(&mut self) {
         // Abandoned (error or cancel): let the renderer end; its file is
         // removed when the AtomicFile it returns is dropped.

@@ -6,7 +6,7 @@ use super::files::{AtomicFile, Durability, WriteMode};
 use super::html::RoomRow;
 use super::manifest::FileEntry;
 use super::names::UniqueStems;
-use super::parts::{PartRow, PartWriter, part_path};
+use super::parts::{Companion, PartRow, PartWriter, part_path};
 use super::tally::{HourlyContract, WeekRow, WeeklyHours, YearTally};
 use super::{ExportError, ExportRun, Pass, html, io_error, transcript};
 use crate::model::account::{
@@ -25,6 +25,8 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub(crate) const MESSAGES_DIR: &str = "messages";
 
@@ -392,15 +394,38 @@ fn hourly_contracts(run: &ExportRun<'_>) -> Result<HashMap<String, HourlyContrac
     Ok(hourly)
 }
 
+/// transactions.csv, written on the renderer thread from the records the
+/// export thread is done with (see `parts`).
+struct TransactionTable {
+    table: CsvFile,
+    account: AccountColumns,
+    /// Bytes accepted so far, for the export thread's progress.
+    accepted: Arc<AtomicU64>,
+}
+
+impl Companion<Transaction> for TransactionTable {
+    fn write(&mut self, transaction: &Transaction) -> io::Result<()> {
+        self.table
+            .row(transaction_row(transaction, &self.account))?;
+        self.accepted
+            .store(self.table.accepted_bytes(), Ordering::Relaxed);
+        Ok(())
+    }
+}
+
 fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
     let pass = Pass::Transactions;
     let hourly = hourly_contracts(run)?;
     let stream = open(pass, run.platform.transactions(run.account))?;
-    let account = AccountColumns::of(run);
     let mut json = JsonArray::create(run, "transactions.json")?;
-    let mut table = CsvFile::create(run, "transactions.csv", TRANSACTION_COLUMNS)?;
     let mut hours = CsvFile::create(run, "time-reports.csv", TIME_REPORT_COLUMNS)?;
-    let mut part = PartWriter::start(run, pass.section(), 256)?;
+    let table_bytes = Arc::new(AtomicU64::new(0));
+    let table = TransactionTable {
+        table: CsvFile::create(run, "transactions.csv", TRANSACTION_COLUMNS)?,
+        account: AccountColumns::of(run),
+        accepted: Arc::clone(&table_bytes),
+    };
+    let mut part = PartWriter::start_with(run, pass.section(), 256, table, "transactions.csv")?;
     let mut years = YearTally::default();
     let mut weekly = WeeklyHours::default();
     let mut finished_weeks = Vec::new();
@@ -408,9 +433,6 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         let transaction = item.map_err(|e| platform_error(pass, e))?;
         json.push(&transaction)
             .map_err(write_error(run, "transactions.json"))?;
-        table
-            .row(transaction_row(&transaction, &account))
-            .map_err(write_error(run, "transactions.csv"))?;
         years.add(&transaction);
         if transaction.kind == TransactionKind::Hourly {
             let contract = transaction
@@ -424,7 +446,9 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
                     .map_err(write_error(run, "time-reports.csv"))?;
             }
         }
-        run.record_done(json.accepted_bytes() + table.accepted_bytes() + hours.accepted_bytes())?;
+        run.record_done(
+            json.accepted_bytes() + table_bytes.load(Ordering::Relaxed) + hours.accepted_bytes(),
+        )?;
         part.push(transaction, run)?;
     }
     weekly.finish(&mut finished_weeks);
@@ -436,13 +460,14 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
     let transactions_json = json
         .finish()
         .map_err(write_error(run, "transactions.json"))?;
+    let (transactions_part, table) = part.finish_with_companion(run)?;
     let transactions_csv = table
+        .table
         .finish()
         .map_err(write_error(run, "transactions.csv"))?;
     let time_reports = hours
         .finish()
         .map_err(write_error(run, "time-reports.csv"))?;
-    let transactions_part = part.finish(run)?;
     let (records, weeks) = (transactions_json.2, time_reports.2);
     let time_report_file = vec![time_reports];
     commit(
