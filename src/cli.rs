@@ -3,7 +3,7 @@
 
 use crate::export;
 use crate::jobs::{self, Clock};
-use crate::model::account::PlatformId;
+use crate::model::account::{AccountKind, PlatformId};
 use crate::model::review::{Assessment, assess};
 use crate::model::wizard::{SavedState, SourceSettings};
 use crate::platform::Platform;
@@ -76,12 +76,27 @@ pub struct Source {
     /// A transaction-history CSV file downloaded from Upwork (repeat for several).
     #[arg(long = "csv", value_name = "FILE")]
     pub csv_files: Vec<PathBuf>,
+    /// Which kind of account the CSV files are from: freelancer, client or
+    /// agency (by default, read from the files).
+    #[arg(long = "csv-kind", value_name = "KIND", value_parser = parse_kind)]
+    pub csv_kind: Option<AccountKind>,
     /// Another GraphQL endpoint for upwork, such as a local test server.
     #[arg(long, value_name = "URL", env = "OFFBOARD_UPWORK_API_BASE")]
     pub api_base: Option<String>,
     /// A file holding an access token, to run without the browser sign-in.
     #[arg(long, value_name = "FILE")]
     pub access_token_file: Option<PathBuf>,
+}
+
+fn parse_kind(word: &str) -> Result<AccountKind, String> {
+    match word.to_ascii_lowercase().as_str() {
+        "freelancer" => Ok(AccountKind::Freelancer),
+        "client" => Ok(AccountKind::Client),
+        "agency" => Ok(AccountKind::Agency),
+        _ => Err(format!(
+            "unknown account kind \"{word}\"; use freelancer, client or agency"
+        )),
+    }
 }
 
 fn parse_platform(slug: &str) -> Result<PlatformId, String> {
@@ -154,6 +169,7 @@ fn connect(
     let make = jobs::default_platforms(clock.clone(), jobs::ApiAccess::system(data_dir));
     let sources = SourceSettings {
         csv_files: source.csv_files.clone(),
+        csv_kind: source.csv_kind,
         api_base: source.api_base.clone(),
     };
     make(&jobs::Connection {

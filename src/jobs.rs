@@ -115,8 +115,9 @@ pub fn default_platforms(clock: Clock, api: ApiAccess) -> PlatformFactory {
                     "add the transaction-history CSV files you downloaded from Upwork".into(),
                 ));
             }
-            let platform = UpworkCsvPlatform::open(&c.sources.csv_files, clock())
-                .map_err(|e| PlatformError::Malformed(e.to_string()))?;
+            let platform =
+                UpworkCsvPlatform::open_as(&c.sources.csv_files, c.sources.csv_kind, clock())
+                    .map_err(|e| PlatformError::Malformed(e.to_string()))?;
             Ok(Box::new(platform))
         }
         PlatformId::Upwork => {

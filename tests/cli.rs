@@ -205,6 +205,51 @@ fn upwork_csv_review_reads_downloaded_files() -> TestResult {
 }
 
 #[test]
+fn upwork_csv_reads_an_agency_file_and_takes_the_kind_the_user_gives() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let agency = fixture("agency_transaction-history_2026-09-01_2026-11-23.csv");
+    let kind_of = |extra: &[&str]| -> Result<String, Box<dyn std::error::Error>> {
+        let mut args = vec![
+            "review",
+            "--platform",
+            "upwork-csv",
+            "--csv",
+            &agency,
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let out = offboard(state.path(), &args)?;
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let review: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+        Ok(review["account"]["kind"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string())
+    };
+    assert_eq!(kind_of(&[])?, "agency");
+    assert_eq!(kind_of(&["--csv-kind", "freelancer"])?, "freelancer");
+    let out = offboard(
+        state.path(),
+        &[
+            "review",
+            "--platform",
+            "upwork-csv",
+            "--csv",
+            &agency,
+            "--csv-kind",
+            "boss",
+        ],
+    )?;
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("use freelancer, client or agency"),
+        "{}",
+        stderr(&out)
+    );
+    Ok(())
+}
+
+#[test]
 fn upwork_csv_broken_file_names_file_line_and_column() -> TestResult {
     let state = tempfile::tempdir()?;
     let out = offboard(

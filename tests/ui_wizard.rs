@@ -11,6 +11,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use offboard::export;
 use offboard::jobs::{self, Clock, Jobs};
+use offboard::model::account::AccountKind;
 use offboard::model::wizard::Step;
 use offboard::platform::Platform;
 use offboard::platform::demo::DemoPlatform;
@@ -140,6 +141,15 @@ fn settle(h: &mut Harness<'_, OffboardApp>) {
 fn click(h: &mut Harness<'_, OffboardApp>, label: &str) {
     h.get_by_label(label).click_accesskit();
     h.run_steps(2);
+    settle(h);
+}
+
+/// Picks `option` in the drop-down `combo`, then closes the drop-down as
+/// a user's click would (an accessibility click leaves it open).
+fn choose(h: &mut Harness<'_, OffboardApp>, combo: &str, option: &str) {
+    click(h, combo);
+    click(h, option);
+    h.key_press(egui::Key::Escape);
     settle(h);
 }
 
@@ -483,6 +493,20 @@ fn upwork_csv_files_feed_review_checklist_and_confirm() -> TestResult {
     click(&mut h, "Add CSV files…");
     h.get_by_label_contains("statements_2026-01-01_2026-10-15.csv");
     click(&mut h, "Maya Lindqvist (Maya Lindqvist)");
+    // The kind of account is read from the files; the user can correct it.
+    let kind_of = |h: &Harness<'_, OffboardApp>| {
+        h.state()
+            .wizard()
+            .progress
+            .account
+            .as_ref()
+            .map(|account| account.kind)
+    };
+    assert_eq!(kind_of(&h), Some(AccountKind::Freelancer));
+    choose(&mut h, "Account kind", "Agency owner");
+    assert_eq!(kind_of(&h), Some(AccountKind::Agency));
+    choose(&mut h, "Account kind", "Read from the files");
+    assert_eq!(kind_of(&h), Some(AccountKind::Freelancer));
     h.snapshot("10-upwork-csv-connect");
     next(&mut h);
     click(&mut h, "Reason for leaving");

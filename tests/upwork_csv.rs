@@ -21,6 +21,9 @@ const OLD: &str = "statements_2026-01-01_2026-10-15.csv";
 const NEW: &str = "transaction-history_2026-10-01_2026-11-23.csv";
 const NOVEMBER: &str = "transaction-history_2026-11-01_2026-11-23.csv";
 const RESAVED: &str = "excel-resaved-semicolons.csv";
+/// An agency's file (Fjord Pixel Studio): its members' work is paid to the
+/// agency, so the "Agency" column names the account holder.
+const AGENCY: &str = "agency_transaction-history_2026-09-01_2026-11-23.csv";
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, 0, 0)
@@ -554,4 +557,76 @@ fn empty_missing_and_no_files() {
 
     let e = UpworkCsvPlatform::open(&[], today()).map(|_| ());
     assert!(matches!(e, Err(CsvImportError::NoFiles)), "{e:?}");
+}
+
+#[test]
+fn an_agency_file_is_read_as_the_agency_with_its_own_checks() {
+    let p = open(&[AGENCY]);
+    let accounts = p.accounts().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(accounts[0].kind, AccountKind::Agency);
+    assert_eq!(accounts[0].display_name, "Fjord Pixel Studio");
+    // The client is the counterparty, not the member who did the work.
+    assert_eq!(
+        tx(&p, "400000110").counterparty.as_deref(),
+        Some("Harbor Health")
+    );
+    // Hourly of 9–15 Nov, invoiced 16 Nov: in review until Wed 25 Nov.
+    assert_eq!(tx(&p, "400000110").status, PaymentStatus::InReview);
+    let b = p.balances();
+    assert_eq!(b.in_review, dollars(96_000 - 9_600));
+    assert_eq!(b.available, dollars(154_000 - 86_400));
+
+    let checks = p.manual_checks();
+    let ids: Vec<&str> = checks.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "members",
+            "contracts",
+            "escrow",
+            "work-in-progress",
+            "proposals",
+            "offers",
+            "disputes",
+            "standing",
+            "history-up-to-date"
+        ]
+    );
+    assert_eq!(checks[0].where_to_check, "Agency Profile › Members");
+}
+
+#[test]
+fn a_freelancer_paid_through_someone_elses_agency_stays_a_freelancer() {
+    // The same rows, with the member as the account holder.
+    let text = std::fs::read_to_string(fixture(AGENCY)).unwrap_or_else(|e| panic!("{e}"));
+    let member = text.replace(
+        ",Ines Sandvik,Harbor Health,Fjord Pixel Studio,",
+        ",Ines Sandvik,Harbor Health,Ines Sandvik,",
+    );
+    let member = member.replace(
+        ",Ola Berg,Northwind Traders,Fjord Pixel Studio,",
+        ",Ola Berg,Northwind Traders,Ines Sandvik,",
+    );
+    let p = UpworkCsvPlatform::from_bytes(&[("member.csv", member.as_bytes())], today())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let account = &p.accounts().unwrap_or_else(|e| panic!("{e}"))[0];
+    assert_eq!(account.kind, AccountKind::Freelancer);
+    assert_eq!(account.display_name, "Ines Sandvik");
+}
+
+#[test]
+fn the_user_can_say_which_kind_of_account_the_files_are_from() {
+    let files = [fixture(AGENCY)];
+    let as_freelancer = UpworkCsvPlatform::open_as(&files, Some(AccountKind::Freelancer), today())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let account = &as_freelancer.accounts().unwrap_or_else(|e| panic!("{e}"))[0];
+    assert_eq!(account.kind, AccountKind::Freelancer);
+    assert_eq!(as_freelancer.manual_checks()[0].id, "contracts");
+
+    let detected =
+        UpworkCsvPlatform::open_as(&files, None, today()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        detected.accounts().unwrap_or_else(|e| panic!("{e}"))[0].kind,
+        AccountKind::Agency
+    );
 }

@@ -2,7 +2,9 @@
 //! send `Event`s, and both return `Effect`s for the outside world to carry
 //! out. Every rule about moving between steps lives here.
 
-use super::account::{AccountSummary, ClientContact, ManualCheck, PlatformId, SectionCounts};
+use super::account::{
+    AccountKind, AccountSummary, ClientContact, ManualCheck, PlatformId, SectionCounts,
+};
 use super::review::{
     AccountChange, Assessment, ChangeKind, ClosureOutcome, PendingWork, Resolution, assess,
 };
@@ -371,6 +373,10 @@ impl ExportJob {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceSettings {
     pub csv_files: Vec<PathBuf>,
+    /// The kind of account the CSV files are from, when the user says so;
+    /// `None` reads it from the files.
+    #[serde(default)]
+    pub csv_kind: Option<AccountKind>,
     pub api_base: Option<String>,
 }
 
@@ -445,6 +451,8 @@ pub enum Action {
     ChoosePlatform(PlatformId),
     AddCsvFiles(Vec<PathBuf>),
     RemoveCsvFile(PathBuf),
+    /// Which kind of account the CSV files are from (`None`: as detected).
+    SetCsvKind(Option<AccountKind>),
     ConnectApi(ApiKeyForm),
     CancelConnectApi,
     DisconnectApi,
@@ -463,11 +471,17 @@ pub enum Action {
     SkipExport(bool),
     VerifyExport,
     ToggleChecklist(ChecklistItem),
-    EditFarewell { client: String, text: String },
+    EditFarewell {
+        client: String,
+        text: String,
+    },
     ResetFarewell(String),
     TypeName(String),
     CloseAccount,
-    SaveText { path: PathBuf, contents: String },
+    SaveText {
+        path: PathBuf,
+        contents: String,
+    },
     DismissNotice,
     StartOver,
     ResetDemo,
@@ -901,6 +915,13 @@ impl Wizard {
                 if files.len() == before {
                     return Vec::new();
                 }
+                self.reload_source()
+            }
+            Action::SetCsvKind(kind) => {
+                if self.progress.sources.csv_kind == kind {
+                    return Vec::new();
+                }
+                self.progress.sources.csv_kind = kind;
                 self.reload_source()
             }
             Action::ConnectApi(key) => {
@@ -3084,6 +3105,7 @@ mod tests {
                     changes: Vec::new(),
                     sources: SourceSettings {
                         csv_files: vec![PathBuf::from("/tmp/a.csv")],
+                        csv_kind: None,
                         api_base: None,
                     },
                 },
@@ -3096,6 +3118,17 @@ mod tests {
                 Action::AddCsvFiles(vec![PathBuf::from("/tmp/a.csv")]),
                 now()
             ),
+            Vec::new()
+        );
+        // Saying which kind of account the files are from reads them again.
+        let effects = w.apply(Action::SetCsvKind(Some(AccountKind::Agency)), now());
+        assert!(
+            matches!(&effects[0], Effect::LoadAccounts { sources, .. }
+                if sources.csv_kind == Some(AccountKind::Agency)),
+            "{effects:?}"
+        );
+        assert_eq!(
+            w.apply(Action::SetCsvKind(Some(AccountKind::Agency)), now()),
             Vec::new()
         );
 

@@ -199,6 +199,16 @@ impl UpworkCsvPlatform {
         files: &[PathBuf],
         today: DateTime<Utc>,
     ) -> Result<UpworkCsvPlatform, CsvImportError> {
+        Self::open_as(files, None, today)
+    }
+
+    /// Like [`UpworkCsvPlatform::open`], for an account of `kind` when the
+    /// user says so; `None` reads the kind from the files.
+    pub fn open_as(
+        files: &[PathBuf],
+        kind: Option<AccountKind>,
+        today: DateTime<Utc>,
+    ) -> Result<UpworkCsvPlatform, CsvImportError> {
         if files.is_empty() {
             return Err(CsvImportError::NoFiles);
         }
@@ -211,7 +221,7 @@ impl UpworkCsvPlatform {
             })?;
             parsed.push(parse_file(&file_label(path), &bytes)?);
         }
-        Ok(Self::from_parsed(parsed, today))
+        Ok(Self::from_parsed(parsed, kind, today))
     }
 
     /// Like [`UpworkCsvPlatform::open`], from files already in memory:
@@ -227,10 +237,14 @@ impl UpworkCsvPlatform {
         for (name, bytes) in files {
             parsed.push(parse_file(name, bytes)?);
         }
-        Ok(Self::from_parsed(parsed, today))
+        Ok(Self::from_parsed(parsed, None, today))
     }
 
-    fn from_parsed(files: Vec<ParsedFile>, today: DateTime<Utc>) -> UpworkCsvPlatform {
+    fn from_parsed(
+        files: Vec<ParsedFile>,
+        kind: Option<AccountKind>,
+        today: DateTime<Utc>,
+    ) -> UpworkCsvPlatform {
         let mut warnings = Vec::new();
         for f in files.iter().filter(|f| !f.skipped_lines.is_empty()) {
             let lines: Vec<String> = f.skipped_lines.iter().map(u64::to_string).collect();
@@ -242,7 +256,7 @@ impl UpworkCsvPlatform {
             ));
         }
         let (rows, duplicates_skipped) = dedupe(files);
-        let kind = detect_kind(&rows);
+        let kind = kind.unwrap_or_else(|| detect_kind(&rows));
         let name = detect_name(&rows, kind);
 
         let mut built: Vec<Built> = rows
@@ -396,7 +410,46 @@ impl UpworkCsvPlatform {
                     "each contract's page › Dispute",
                 ),
             ],
-            AccountKind::Freelancer | AccountKind::Agency => vec![
+            // The owner's own freelancer account stays open; these are the
+            // agency's.
+            AccountKind::Agency => vec![
+                check(
+                    "members",
+                    "No member other than you remains in the agency",
+                    "Agency Profile › Members",
+                ),
+                check(
+                    "contracts",
+                    "No agency contract is active or paused",
+                    "My Jobs › All Contracts, with the agency chosen at the top",
+                ),
+                check(
+                    "escrow",
+                    "No funded milestone of an agency contract is still in escrow",
+                    "My Jobs › All Contracts, on each fixed-price contract",
+                ),
+                check(
+                    "work-in-progress",
+                    "No hours members logged this week are still to be billed",
+                    "Reports › Overview › Work in progress",
+                ),
+                check(
+                    "proposals",
+                    "No agency proposal is open",
+                    "Find Work › My Proposals, with the agency chosen at the top",
+                ),
+                check(
+                    "offers",
+                    "No open offers to the agency",
+                    "Find Work › My Proposals › Offers",
+                ),
+                check(
+                    "disputes",
+                    "No open disputes",
+                    "each contract's page › Dispute",
+                ),
+            ],
+            AccountKind::Freelancer => vec![
                 check(
                     "contracts",
                     "No active or paused contracts remain",
@@ -1546,7 +1599,9 @@ fn is_earning(kind: TransactionKind) -> bool {
 
 /// A client's file pays for work: most hourly, fixed-price and bonus rows
 /// are money out. (Payments are left out: a client's card payments are
-/// money in.)
+/// money in.) An agency's file is paid for work under the agency's own
+/// name: its "Agency" column names the account holder ("Account Name"),
+/// while a freelancer paid through someone else's agency is named apart.
 fn detect_kind(rows: &[Row]) -> AccountKind {
     let (mut paid_in, mut paid_out) = (0usize, 0usize);
     let work = |k| {
@@ -1563,7 +1618,18 @@ fn detect_kind(rows: &[Row]) -> AccountKind {
         }
     }
     if paid_out > paid_in {
-        AccountKind::Client
+        return AccountKind::Client;
+    }
+    let paid_to_own_agency = rows
+        .iter()
+        .filter(|r| work(r.kind) && r.amount.is_positive())
+        .filter(|r| {
+            matches!((&r.agency, &r.account_name), (Some(agency), Some(account))
+                if agency.trim().eq_ignore_ascii_case(account.trim()))
+        })
+        .count();
+    if paid_in > 0 && paid_to_own_agency * 2 > paid_in {
+        AccountKind::Agency
     } else {
         AccountKind::Freelancer
     }
@@ -1587,7 +1653,10 @@ fn detect_name(rows: &[Row], kind: AccountKind) -> Option<String> {
     let account = || most_common(rows.iter().filter_map(|r| r.account_name.as_deref()));
     match kind {
         AccountKind::Client => account(),
-        AccountKind::Freelancer | AccountKind::Agency => freelancer().or_else(account),
+        AccountKind::Agency => {
+            most_common(rows.iter().filter_map(|r| r.agency.as_deref())).or_else(account)
+        }
+        AccountKind::Freelancer => freelancer().or_else(account),
     }
 }
 

@@ -17,6 +17,10 @@ pub const BORDER: Color32 = Color32::from_rgb(0xdd, 0xe1, 0xe6);
 /// The widest a page's text column gets, for readable line lengths.
 pub const PAGE_WIDTH: f32 = 760.0;
 
+/// A light tint of the accent: behind selected items and selected text,
+/// where the accent itself would hide dark text.
+pub const ACCENT_TINT: Color32 = Color32::from_rgb(0xcc, 0xe8, 0xe4);
+
 /// Light theme, roomier spacing, accent-coloured selection.
 pub fn install_style(ctx: &egui::Context) {
     ctx.set_theme(egui::Theme::Light);
@@ -24,7 +28,9 @@ pub fn install_style(ctx: &egui::Context) {
         style.spacing.item_spacing = egui::vec2(8.0, 8.0);
         style.spacing.button_padding = egui::vec2(12.0, 5.0);
         style.spacing.interact_size.y = 26.0;
-        style.visuals.selection.bg_fill = ACCENT;
+        style.visuals.selection.bg_fill = ACCENT_TINT;
+        // Text on a selection, and the outline of a focused field.
+        style.visuals.selection.stroke = Stroke::new(1.0, ACCENT);
         style.visuals.hyperlink_color = ACCENT;
         style.visuals.panel_fill = PAGE_FILL;
         style.visuals.widgets.noninteractive.bg_stroke = Stroke::new(1.0, BORDER);

@@ -1,7 +1,7 @@
 //! Step 2: which platform, which account. API sources sign in with the
 //! user's own key; the CSV source takes the files the user downloaded.
 
-use crate::model::account::PlatformId;
+use crate::model::account::{AccountKind, PlatformId};
 use crate::model::wizard::{Action, ApiKeyForm, AuthState, Loadable, SecretText, Step, Wizard};
 use crate::ui::app::PageContext;
 use crate::ui::widgets::{self, DANGER, MUTED, WARNING};
@@ -246,6 +246,46 @@ fn csv_files(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 cx.act(Action::AddCsvFiles(picked));
             }
         }
+        if !files.is_empty() {
+            ui.add_space(6.0);
+            csv_kind(ui, wizard, cx);
+        }
     });
     ui.add_space(6.0);
+}
+
+/// Which kind of account the files are from: read from the files unless
+/// the user says otherwise (closing rules and checklist depend on it).
+fn csv_kind(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    let chosen = wizard.progress.sources.csv_kind;
+    let detected = match (chosen, wizard.accounts.value()) {
+        (None, Some(accounts)) => accounts.first().map(|account| account.kind),
+        _ => None,
+    };
+    let shown = match (chosen, detected) {
+        (Some(kind), _) => kind.label().to_string(),
+        (None, Some(kind)) => format!("{} (read from the files)", kind.label()),
+        (None, None) => "Read from the files".to_string(),
+    };
+    egui::ComboBox::from_label("Account kind")
+        .width(280.0)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            if ui
+                .selectable_label(chosen.is_none(), "Read from the files")
+                .clicked()
+                && chosen.is_some()
+            {
+                cx.act(Action::SetCsvKind(None));
+            }
+            for kind in AccountKind::ALL {
+                if ui
+                    .selectable_label(chosen == Some(kind), kind.label())
+                    .clicked()
+                    && chosen != Some(kind)
+                {
+                    cx.act(Action::SetCsvKind(Some(kind)));
+                }
+            }
+        });
 }
