@@ -561,6 +561,8 @@ fn whole_fetch_of_a_freelancer_account() {
     assert_eq!(counts.transactions, transactions.len() as u64);
     assert_eq!(counts.feedback, feedback.len() as u64);
     assert_eq!(counts.rooms, rooms.len() as u64);
+    let messages: usize = rooms.iter().map(|r| r.messages.len()).sum();
+    assert_eq!(counts.messages, messages as u64);
 
     // Every request but the first names the organisation; progress came.
     let seen = server.seen();

@@ -1534,6 +1534,7 @@ fn answer(state: &State, operation: &str, vars: &Value, tenant: Option<&str>) ->
                         "hidden": r.hidden,
                         "contractId": r.contract_id,
                         "createdAtDateTime": r.created.timestamp_millis().to_string(),
+                        "stories": { "totalCount": r.stories.len() },
                         "roomUsers": r.users.iter().map(|(id, name)| json!({
                             "user": { "id": id, "name": name },
                             "organization": { "name": Value::Null },

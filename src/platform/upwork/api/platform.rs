@@ -1239,16 +1239,23 @@ impl Platform for UpworkPlatform {
             None => count(self.transaction_stream(&account))?,
         };
         let feedback = count(self.feedback_stream(&account))?;
-        let mut rooms = 0;
+        let (mut rooms, mut messages, mut uncounted) = (0, 0, 0);
         let mut walker = RoomWalker::new();
         while let Some(page) = walker.next_page(self, &account.id)? {
             rooms += page.len() as u64;
+            for room in &page {
+                match at(room, &["stories", "totalCount"]).as_u64() {
+                    Some(count) => messages += count,
+                    None => uncounted += 1,
+                }
+            }
         }
-        self.warn(
-            "Upwork does not say how many messages there are until they are fetched; the \
-             export counts them"
-                .into(),
-        );
+        if uncounted > 0 {
+            self.warn(format!(
+                "Upwork did not say how many messages {uncounted} of the {rooms} rooms hold; \
+                 the export counts them as it fetches them"
+            ));
+        }
         Ok(SectionCounts {
             contracts,
             proposals,
@@ -1259,7 +1266,7 @@ impl Platform for UpworkPlatform {
             feedback,
             disputes: 0,
             rooms,
-            messages: 0,
+            messages,
         })
     }
 
