@@ -356,5 +356,23 @@ fn upwork_review_and_export_against_a_local_server() -> TestResult {
     let out = offboard(state.path(), &["verify", &folder])?;
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(Path::new(&folder).join("transactions.csv").is_file());
+    // Hours come from Upwork's own time report, a line per contract and day.
+    let hours = std::fs::read_to_string(Path::new(&folder).join("time-reports.csv"))?;
+    let mut lines = hours.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Date,Contract ID,Contract Title,Counterparty,Hours,Amount $,Memo")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|row| row.contains(",2.50,")), "{hours}");
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
+        Path::new(&folder).join("manifest.json"),
+    )?)?;
+    let listed = manifest["files"]
+        .as_array()
+        .and_then(|files| files.iter().find(|f| f["path"] == "time-reports.csv"))
+        .ok_or("time-reports.csv is not in the manifest")?;
+    assert_eq!(listed["records"], rows.len());
     Ok(())
 }

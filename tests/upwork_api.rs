@@ -1238,7 +1238,7 @@ fn time_reports_page_through_a_date_range() {
     let from = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     let to = chrono::NaiveDate::from_ymd_opt(2026, 3, 18).unwrap();
     let entries: Vec<_> = platform
-        .time_report(FREELANCER, from, to)
+        .time_report_between(FREELANCER, from, to)
         .unwrap()
         .map(Result::unwrap)
         .collect();
@@ -1251,6 +1251,67 @@ fn time_reports_page_through_a_date_range() {
     let seen = server.seen_for("TimeReport");
     assert_eq!(seen.len(), entries.len().div_ceil(50));
     assert_eq!(seen[0].variables["filter"]["organizationId_eq"], FREELANCER);
+}
+
+#[test]
+fn the_time_report_covers_the_whole_history_year_by_year() {
+    let server = small();
+    let platform = connect(&server);
+    let account = platform
+        .accounts()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == FREELANCER)
+        .unwrap();
+    let by_year: Vec<_> = platform
+        .time_report(FREELANCER)
+        .unwrap()
+        .expect("the API keeps a time report")
+        .map(Result::unwrap)
+        .collect();
+    let ranges: Vec<(String, String)> = server
+        .seen_for("TimeReport")
+        .iter()
+        .map(|s| {
+            let range = &s.variables["filter"]["timeReportDate_bt"];
+            (
+                range["rangeStart"].as_str().unwrap().to_string(),
+                range["rangeEnd"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // From the day the organisation was created to today, a year at most
+    // per range, with neither gaps nor overlaps.
+    let first = account.member_since.date_naive();
+    let today = server.fixture().today.date_naive();
+    assert_eq!(ranges[0].0, first.format("%Y-%m-%d").to_string());
+    assert_eq!(
+        ranges.last().unwrap().1,
+        today.format("%Y-%m-%d").to_string()
+    );
+    let mut starts: Vec<&str> = ranges.iter().map(|r| r.0.as_str()).collect();
+    starts.dedup();
+    use chrono::Datelike as _;
+    assert_eq!(starts.len(), (today.year() - first.year() + 1) as usize);
+
+    // The same entries as one request over the whole range would give
+    // (in another order: the server sorts by contract).
+    let key = |e: &offboard::model::account::TimeEntry| (e.date, e.contract_id.clone());
+    let mut by_year = by_year;
+    by_year.sort_by_key(key);
+    let mut whole: Vec<_> = platform
+        .time_report_between(FREELANCER, first, today)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    whole.sort_by_key(key);
+    assert_eq!(by_year.len(), whole.len());
+    assert!(
+        by_year == whole,
+        "the yearly ranges lost or repeated entries"
+    );
+    assert!(by_year.iter().any(|e| e.memo.is_some()));
+    assert!(by_year.iter().any(|e| e.memo.is_none()));
 }
 
 #[test]

@@ -12,7 +12,7 @@ use super::{ExportError, ExportRun, Pass, html, io_error, transcript};
 use crate::model::account::{
     AccountKind, Contract, ContractKind, ContractStatus, DisputeStatus, Feedback, JobPostStatus,
     MessageRoom, MilestoneStatus, OfferStatus, PaymentStatus, Proposal, ProposalStatus, Review,
-    Transaction, TransactionKind,
+    TimeEntry, Transaction, TransactionKind,
 };
 use crate::model::money::Money;
 use crate::platform::{PlatformError, RecordStream};
@@ -418,7 +418,17 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
     let hourly = hourly_contracts(run)?;
     let stream = open(pass, run.platform.transactions(run.account))?;
     let mut json = JsonArray::create(run, "transactions.json")?;
-    let mut hours = CsvFile::create(run, "time-reports.csv", TIME_REPORT_COLUMNS)?;
+    // The platform's own time report where it keeps one; else weekly hours
+    // derived from the hourly payments below.
+    let own_report = run
+        .platform
+        .time_report(run.account)
+        .map_err(|e| platform_error(pass, e))?;
+    let columns = match own_report {
+        Some(_) => TIME_ENTRY_COLUMNS,
+        None => TIME_REPORT_COLUMNS,
+    };
+    let mut hours = CsvFile::create(run, "time-reports.csv", columns)?;
     let table_bytes = Arc::new(AtomicU64::new(0));
     let table = TransactionTable {
         table: CsvFile::create(run, "transactions.csv", TRANSACTION_COLUMNS)?,
@@ -434,7 +444,7 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         json.push(&transaction)
             .map_err(write_error(run, "transactions.json"))?;
         years.add(&transaction);
-        if transaction.kind == TransactionKind::Hourly {
+        if own_report.is_none() && transaction.kind == TransactionKind::Hourly {
             let contract = transaction
                 .contract_id
                 .as_ref()
@@ -456,6 +466,15 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         hours
             .row(time_report_row(&week, &hourly))
             .map_err(write_error(run, "time-reports.csv"))?;
+    }
+    for item in own_report.into_iter().flatten() {
+        let entry = item.map_err(|e| platform_error(pass, e))?;
+        hours
+            .row(time_entry_row(&entry, &hourly))
+            .map_err(write_error(run, "time-reports.csv"))?;
+        run.record_done(
+            json.accepted_bytes() + table_bytes.load(Ordering::Relaxed) + hours.accepted_bytes(),
+        )?;
     }
     let transactions_json = json
         .finish()
@@ -1001,6 +1020,34 @@ const TIME_REPORT_COLUMNS: &[&str] = &[
     "Amount $",
     "Transactions",
 ];
+
+/// time-reports.csv from the platform's own time report: a line per
+/// contract and day.
+const TIME_ENTRY_COLUMNS: &[&str] = &[
+    "Date",
+    "Contract ID",
+    "Contract Title",
+    "Counterparty",
+    "Hours",
+    "Amount $",
+    "Memo",
+];
+
+fn time_entry_row<'e>(
+    entry: &'e TimeEntry,
+    hourly: &'e HashMap<String, HourlyContract>,
+) -> [CellText<'e>; 7] {
+    let contract = entry.contract_id.as_ref().and_then(|id| hourly.get(id));
+    [
+        ShortText::day(&entry.date).into(),
+        optional_text_cell(entry.contract_id.as_deref()).into(),
+        optional_text_cell(contract.map(|c| c.title.as_str())).into(),
+        optional_text_cell(contract.map(|c| c.counterparty.as_str())).into(),
+        ShortText::two_decimals(entry.hours).into(),
+        ShortText::money(entry.charges).into(),
+        optional_text_cell(entry.memo.as_deref()).into(),
+    ]
+}
 
 fn time_report_row<'w>(
     week: &'w WeekRow,

@@ -336,6 +336,18 @@ pub enum PaymentStatus {
     Unpaid,
 }
 
+/// One line of a platform's own time report: the hours one contract logged
+/// on one day, and what they were billed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimeEntry {
+    pub date: DateTime<Utc>,
+    pub contract_id: Option<String>,
+    pub hours: f64,
+    pub charges: Money,
+    /// The work diary's memo for the day, when there is one.
+    pub memo: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transaction {
     pub id: String,

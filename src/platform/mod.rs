@@ -9,7 +9,7 @@ pub mod upwork_csv;
 
 use crate::model::account::{
     AccountSummary, Contract, Dispute, Feedback, JobPost, ManualCheck, MessageRoom, Offer,
-    PlatformId, Profile, Proposal, SectionCounts, TeamMember, Transaction,
+    PlatformId, Profile, Proposal, SectionCounts, TeamMember, TimeEntry, Transaction,
 };
 use crate::model::review::{ClosureOutcome, PendingWork, Resolution};
 use chrono::{DateTime, Utc};
@@ -59,6 +59,16 @@ pub trait Platform: Send + Sync {
     fn feedback(&self, account: &str) -> Result<RecordStream<'_, Feedback>, PlatformError>;
     fn disputes(&self, account: &str) -> Result<RecordStream<'_, Dispute>, PlatformError>;
     fn rooms(&self, account: &str) -> Result<RecordStream<'_, MessageRoom>, PlatformError>;
+
+    /// The platform's own time report over the account's whole history, when
+    /// it keeps one. `None`: the export derives weekly hours from the hourly
+    /// payments instead.
+    fn time_report(
+        &self,
+        _account: &str,
+    ) -> Result<Option<RecordStream<'_, TimeEntry>>, PlatformError> {
+        Ok(None)
+    }
 
     /// Report fetch progress to `progress` and stop fetching once `cancel`
     /// is set. Sources that fetch nothing over the network ignore it.

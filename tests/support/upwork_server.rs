@@ -1489,6 +1489,12 @@ fn answer(state: &State, operation: &str, vars: &Value, tenant: Option<&str>) ->
                             "dateWorkedOn": d.format("%Y-%m-%d").to_string(),
                             "totalHoursWorked": 2.5,
                             "totalCharges": 2.5 * c.rate_cents as f64 / 100.0,
+                            // Fridays have no memo, as days often do not.
+                            "memo": if d.weekday().number_from_monday() == 5 {
+                                Value::Null
+                            } else {
+                                json!(format!("{}: {}", d.format("%a"), c.title))
+                            },
                             "contract": { "id": c.id },
                         },
                     })

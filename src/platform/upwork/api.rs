@@ -25,5 +25,5 @@ pub use client::{
     Answer, ApiConfig, ApiError, DEFAULT_BASE_URL, StaticToken, TokenSource, UpworkApi,
 };
 pub use mapping::{parse_date, parse_money};
-pub use platform::{FetchProgress, ProgressSink, TimeEntry, UpworkPlatform};
+pub use platform::{FetchProgress, ProgressSink, UpworkPlatform};
 pub use queries::{QUERIES, Query};

@@ -10,7 +10,7 @@ use super::stream::{Page, Paged};
 use crate::model::account::{
     AccountKind, AccountSummary, Contract, ContractStatus, Dispute, Feedback, JobPost,
     JobPostStatus, ManualCheck, MessageRoom, Offer, OfferStatus, PaymentStatus, PlatformId,
-    Profile, Proposal, ProposalStatus, SectionCounts, TeamMember, Transaction,
+    Profile, Proposal, ProposalStatus, SectionCounts, TeamMember, TimeEntry, Transaction,
 };
 use crate::model::money::Money;
 use crate::model::review::{Balances, PendingWork};
@@ -33,15 +33,6 @@ pub struct FetchProgress {
 }
 
 pub type ProgressSink = Arc<dyn Fn(FetchProgress) + Send + Sync>;
-
-/// One line of a time report: hours and charges of a contract on a day.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TimeEntry {
-    pub date: DateTime<Utc>,
-    pub contract_id: Option<String>,
-    pub hours: f64,
-    pub charges: Money,
-}
 
 /// Page sizes: Upwork's own connector asks for 50; `vendorProposals` was
 /// seen refusing more than 40.
@@ -973,8 +964,8 @@ impl UpworkPlatform {
     }
 
     /// Hours and charges per contract and day between `from` and `to`
-    /// (`contractTimeReport`), page by page. Not part of the export yet.
-    pub fn time_report(
+    /// (`contractTimeReport`), page by page.
+    pub fn time_report_between(
         &self,
         account: &str,
         from: NaiveDate,
@@ -1010,6 +1001,7 @@ impl UpworkPlatform {
                         contract_id: text(n, &["contract", "id"]),
                         hours: at(n, &["totalHoursWorked"]).as_f64().unwrap_or(0.0),
                         charges: mapping::money(n, &["totalCharges"]).unwrap_or_default(),
+                        memo: text(n, &["memo"]).filter(|memo| !memo.trim().is_empty()),
                     })
                 })
                 .collect();
@@ -1314,6 +1306,29 @@ impl Platform for UpworkPlatform {
     fn rooms(&self, account: &str) -> Result<RecordStream<'_, MessageRoom>, PlatformError> {
         let account = self.account(account)?;
         Ok(self.room_stream(account))
+    }
+
+    /// Year by year from the year the organisation was created: the API
+    /// pages within a range, and a year keeps each range modest.
+    fn time_report(
+        &self,
+        account: &str,
+    ) -> Result<Option<RecordStream<'_, TimeEntry>>, PlatformError> {
+        let summary = self.account(account)?;
+        let id = summary.id.clone();
+        let first = summary.member_since.date_naive();
+        let last = self.today.date_naive().max(first);
+        let years = (first.year()..=last.year()).filter_map(move |year| {
+            let start = NaiveDate::from_ymd_opt(year, 1, 1)?.max(first);
+            let end = NaiveDate::from_ymd_opt(year, 12, 31)?.min(last);
+            Some((start, end))
+        });
+        Ok(Some(Box::new(years.flat_map(move |(start, end)| {
+            match self.time_report_between(&id, start, end) {
+                Ok(entries) => entries,
+                Err(error) => Box::new(std::iter::once(Err(error))),
+            }
+        }))))
     }
 
     fn watch_fetch(&self, progress: FetchSink, cancel: Arc<AtomicBool>) {
