@@ -1315,6 +1315,34 @@ fn the_time_report_covers_the_whole_history_year_by_year() {
 }
 
 #[test]
+fn a_key_refused_the_time_report_gets_hours_from_payments() {
+    let server = small();
+    let platform = connect(&server);
+    server.fail_next(
+        "TimeReport",
+        Failure::Status {
+            code: 403,
+            retry_after: None,
+        },
+    );
+    assert!(platform.time_report(FREELANCER).unwrap().is_none());
+    assert!(
+        platform
+            .warnings()
+            .iter()
+            .any(|w| w.contains("Upwork refused the time report")),
+        "{:?}",
+        platform.warnings()
+    );
+    // A failure that is not a refusal is an error, not a quiet fallback.
+    server.fail_next("TimeReport", Failure::Body("not json".into()));
+    assert!(matches!(
+        platform.time_report(FREELANCER),
+        Err(PlatformError::Malformed(_))
+    ));
+}
+
+#[test]
 fn unknown_accounts_are_refused() {
     let server = small();
     let platform = connect(&server);

@@ -719,6 +719,22 @@ mod tests {
     }
 
     #[test]
+    fn rows_escape_every_character_minijinja_escapes() {
+        // The quick check in `Escaped` must not let through a character the
+        // escaper would change.
+        for byte in 0u8..128 {
+            let text = char::from(byte).to_string();
+            let mut out = Vec::new();
+            Row::start(&mut out).cell(&text).end();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                format!("<tr><td>{}</td></tr>\n", HtmlEscape(&text)),
+                "byte {byte}"
+            );
+        }
+    }
+
+    #[test]
     fn hrefs_are_percent_encoded() {
         assert_eq!(
             relative_href("messages/Logo #2 100%.json"),

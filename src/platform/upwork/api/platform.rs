@@ -1309,7 +1309,10 @@ impl Platform for UpworkPlatform {
     }
 
     /// Year by year from the year the organisation was created: the API
-    /// pages within a range, and a year keeps each range modest.
+    /// pages within a range, and a year keeps each range modest. One small
+    /// request is made at once: a key without the time-report permission
+    /// gets hours worked out from payments (`None`), rather than an export
+    /// that fails at the end of its longest pass on every attempt.
     fn time_report(
         &self,
         account: &str,
@@ -1318,6 +1321,31 @@ impl Platform for UpworkPlatform {
         let id = summary.id.clone();
         let first = summary.member_since.date_naive();
         let last = self.today.date_naive().max(first);
+        // The first year's range, as the stream below asks it.
+        let first_year_end = NaiveDate::from_ymd_opt(first.year(), 12, 31)
+            .unwrap_or(last)
+            .min(last);
+        let probe = json!({
+            "filter": {
+                "organizationId_eq": id,
+                "timeReportDate_bt": {
+                    "rangeStart": first.format("%Y-%m-%d").to_string(),
+                    "rangeEnd": first_year_end.format("%Y-%m-%d").to_string(),
+                },
+            },
+            "pagination": { "first": 1 },
+        });
+        match self.call(&queries::TIME_REPORT, probe, Some(&id), "Time report") {
+            Ok(_) => {}
+            Err(error) if soft(&error) => {
+                self.warn(format!(
+                    "Upwork refused the time report ({error}); time-reports.csv holds weekly \
+                     hours worked out from hourly payments instead"
+                ));
+                return Ok(None);
+            }
+            Err(error) => return Err(error.into()),
+        }
         let years = (first.year()..=last.year()).filter_map(move |year| {
             let start = NaiveDate::from_ymd_opt(year, 1, 1)?.max(first);
             let end = NaiveDate::from_ymd_opt(year, 12, 31)?.min(last);
