@@ -2250,7 +2250,7 @@ mod tests {
 
     #[test]
     fn unknown_accounts_are_refused() {
-        let p = import(&HEADER.to_string(), at(2026, 11, 23, 10));
+        let p = import(HEADER, at(2026, 11, 23, 10));
         assert!(matches!(
             p.pending_work("other"),
             Err(PlatformError::UnknownAccount(_))
