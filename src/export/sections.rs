@@ -7,7 +7,7 @@ use super::html::RoomRow;
 use super::manifest::FileEntry;
 use super::names::UniqueStems;
 use super::parts::{Companion, PartRow, PartWriter, part_path};
-use super::tally::{HourlyContract, WeekRow, WeeklyHours, YearTally};
+use super::tally::{HourlyContract, HourlyContracts, WeekRow, WeeklyHours, YearTally};
 use super::{ExportError, ExportRun, Pass, html, io_error, transcript};
 use crate::model::account::{
     AccountKind, Contract, ContractKind, ContractStatus, DisputeStatus, Feedback, JobPostStatus,
@@ -20,7 +20,6 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
@@ -372,26 +371,26 @@ pub(crate) fn for_each_json_record<T: DeserializeOwned>(
 }
 
 /// What time-reports.csv needs from the contracts already exported.
-fn hourly_contracts(run: &ExportRun<'_>) -> Result<HashMap<String, HourlyContract>, ExportError> {
-    let mut hourly = HashMap::new();
+fn hourly_contracts(run: &ExportRun<'_>) -> Result<HourlyContracts, ExportError> {
+    let mut hourly = HourlyContracts::default();
     let path = run.path("contracts.json");
     if !path.exists() {
         return Ok(hourly);
     }
     for_each_json_record(&path, |contract: Contract| {
         if contract.kind == ContractKind::Hourly {
-            hourly.insert(
-                contract.id,
+            hourly.push(
+                &contract.id,
                 HourlyContract {
-                    title: contract.title,
-                    counterparty: contract.counterparty,
+                    title: &contract.title,
+                    counterparty: &contract.counterparty,
                     rate_cents: contract.hourly_rate.map(|m| m.cents),
                 },
             );
         }
         Ok(())
     })?;
-    Ok(hourly)
+    Ok(hourly.finish())
 }
 
 /// transactions.csv, written on the renderer thread from the records the
@@ -1036,33 +1035,27 @@ const TIME_ENTRY_COLUMNS: &[&str] = &[
     "Memo",
 ];
 
-fn time_entry_row<'e>(
-    entry: &'e TimeEntry,
-    hourly: &'e HashMap<String, HourlyContract>,
-) -> [CellText<'e>; 7] {
-    let contract = entry.contract_id.as_ref().and_then(|id| hourly.get(id));
+fn time_entry_row<'e>(entry: &'e TimeEntry, hourly: &'e HourlyContracts) -> [CellText<'e>; 7] {
+    let contract = entry.contract_id.as_deref().and_then(|id| hourly.get(id));
     [
         ShortText::day(&entry.date).into(),
         optional_text_cell(entry.contract_id.as_deref()).into(),
-        optional_text_cell(contract.map(|c| c.title.as_str())).into(),
-        optional_text_cell(contract.map(|c| c.counterparty.as_str())).into(),
+        optional_text_cell(contract.map(|c| c.title)).into(),
+        optional_text_cell(contract.map(|c| c.counterparty)).into(),
         ShortText::two_decimals(entry.hours).into(),
         ShortText::money(entry.charges).into(),
         optional_text_cell(entry.memo.as_deref()).into(),
     ]
 }
 
-fn time_report_row<'w>(
-    week: &'w WeekRow,
-    hourly: &'w HashMap<String, HourlyContract>,
-) -> [CellText<'w>; 9] {
+fn time_report_row<'w>(week: &'w WeekRow, hourly: &'w HourlyContracts) -> [CellText<'w>; 9] {
     let contract = hourly.get(&week.contract_id);
     [
         ShortText::date(week.week_start).into(),
         ShortText::date(week.week_start + Duration::days(6)).into(),
         text_cell(&week.contract_id).into(),
-        optional_text_cell(contract.map(|c| c.title.as_str())).into(),
-        optional_text_cell(contract.map(|c| c.counterparty.as_str())).into(),
+        optional_text_cell(contract.map(|c| c.title)).into(),
+        optional_text_cell(contract.map(|c| c.counterparty)).into(),
         week.hours.map_or(CellText::Text(Cow::Borrowed("")), |h| {
             ShortText::two_decimals(h).into()
         }),

@@ -53,11 +53,93 @@ impl YearTally {
 }
 
 /// What time-reports.csv needs to know about an hourly contract.
-#[derive(Clone, Debug)]
-pub struct HourlyContract {
-    pub title: String,
-    pub counterparty: String,
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HourlyContract<'c> {
+    pub title: &'c str,
+    pub counterparty: &'c str,
     pub rate_cents: Option<i64>,
+}
+
+/// The hourly contracts that time-reports.csv labels its rows with, kept
+/// compact: an account can have thousands, and the export's memory should
+/// not grow with the account. Ids, titles and clients share one buffer;
+/// entries are sorted by id and found by binary search.
+#[derive(Debug, Default)]
+pub struct HourlyContracts {
+    text: String,
+    entries: Vec<HourlyEntry>,
+}
+
+/// Where one contract's id, title and client lie in the shared buffer.
+#[derive(Debug)]
+struct HourlyEntry {
+    start: u32,
+    id_len: u32,
+    title_len: u32,
+    counterparty_len: u32,
+    rate_cents: Option<i64>,
+}
+
+impl HourlyContracts {
+    /// Adds one contract; `finish` must follow before lookups.
+    pub fn push(&mut self, id: &str, contract: HourlyContract<'_>) {
+        let lengths = (
+            u32::try_from(self.text.len()),
+            u32::try_from(id.len()),
+            u32::try_from(contract.title.len()),
+            u32::try_from(contract.counterparty.len()),
+        );
+        // Over 4 GB of titles cannot happen; such a contract goes unlabelled.
+        let (Ok(start), Ok(id_len), Ok(title_len), Ok(counterparty_len)) = lengths else {
+            return;
+        };
+        self.text.push_str(id);
+        self.text.push_str(contract.title);
+        self.text.push_str(contract.counterparty);
+        self.entries.push(HourlyEntry {
+            start,
+            id_len,
+            title_len,
+            counterparty_len,
+            rate_cents: contract.rate_cents,
+        });
+    }
+
+    /// Sorts for lookups and gives back unused capacity.
+    pub fn finish(mut self) -> Self {
+        let text = std::mem::take(&mut self.text);
+        self.entries
+            .sort_by(|a, b| Self::id_in(&text, a).cmp(Self::id_in(&text, b)));
+        self.entries
+            .dedup_by(|later, first| Self::id_in(&text, later) == Self::id_in(&text, first));
+        self.text = text;
+        self.text.shrink_to_fit();
+        self.entries.shrink_to_fit();
+        self
+    }
+
+    pub fn get(&self, id: &str) -> Option<HourlyContract<'_>> {
+        let found = self
+            .entries
+            .binary_search_by(|entry| Self::id_in(&self.text, entry).cmp(id))
+            .ok()?;
+        let entry = &self.entries[found];
+        let title_start = entry.start as usize + entry.id_len as usize;
+        let counterparty_start = title_start + entry.title_len as usize;
+        Some(HourlyContract {
+            title: self.text.get(title_start..counterparty_start)?,
+            counterparty: self
+                .text
+                .get(counterparty_start..counterparty_start + entry.counterparty_len as usize)?,
+            rate_cents: entry.rate_cents,
+        })
+    }
+
+    fn id_in<'t>(text: &'t str, entry: &HourlyEntry) -> &'t str {
+        let start = entry.start as usize;
+        text.get(start..start + entry.id_len as usize)
+            .unwrap_or_default()
+    }
 }
 
 /// One row of time-reports.csv.
@@ -101,7 +183,7 @@ impl WeeklyHours {
     pub fn add(
         &mut self,
         transaction: &Transaction,
-        contract: Option<&HourlyContract>,
+        contract: Option<HourlyContract<'_>>,
         finished: &mut Vec<WeekRow>,
     ) {
         let Some(contract_id) = &transaction.contract_id else {
@@ -206,17 +288,17 @@ mod tests {
     #[test]
     fn weeks_flush_in_order_and_hours_come_from_the_rate() {
         let contract = HourlyContract {
-            title: "T".into(),
-            counterparty: "C".into(),
+            title: "T",
+            counterparty: "C",
             rate_cents: Some(5_000),
         };
         let mut weekly = WeeklyHours::default();
         let mut rows = Vec::new();
         // 2025-03-03 is a Monday.
-        weekly.add(&hourly(3, "c-1", 10_000), Some(&contract), &mut rows);
-        weekly.add(&hourly(5, "c-1", 5_000), Some(&contract), &mut rows);
+        weekly.add(&hourly(3, "c-1", 10_000), Some(contract), &mut rows);
+        weekly.add(&hourly(5, "c-1", 5_000), Some(contract), &mut rows);
         assert!(rows.is_empty());
-        weekly.add(&hourly(10, "c-1", 2_500), Some(&contract), &mut rows);
+        weekly.add(&hourly(10, "c-1", 2_500), Some(contract), &mut rows);
         assert_eq!(rows.len(), 1, "the first week is done once the next starts");
         assert_eq!(
             rows[0].week_start,
@@ -229,6 +311,37 @@ mod tests {
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[1].hours, Some(0.5));
         assert_eq!(rows[2].hours, None, "no rate, no hours");
+    }
+
+    #[test]
+    fn hourly_contracts_are_found_by_id() {
+        let contract = |title, counterparty, rate| HourlyContract {
+            title,
+            counterparty,
+            rate_cents: rate,
+        };
+        let mut hourly = HourlyContracts::default();
+        for (id, c) in [
+            ("c-20", contract("Twenty", "Acme", Some(5_000))),
+            ("c-3", contract("Three", "Björk & Co", None)),
+            ("c-100", contract("", "", Some(1))),
+            ("c-3", contract("Repeated", "Later", None)),
+        ] {
+            hourly.push(id, c);
+        }
+        let hourly = hourly.finish();
+        assert_eq!(
+            hourly.get("c-20"),
+            Some(contract("Twenty", "Acme", Some(5_000)))
+        );
+        assert_eq!(
+            hourly.get("c-3"),
+            Some(contract("Three", "Björk & Co", None))
+        );
+        assert_eq!(hourly.get("c-100"), Some(contract("", "", Some(1))));
+        assert_eq!(hourly.get("c-2"), None);
+        assert_eq!(hourly.get(""), None);
+        assert_eq!(HourlyContracts::default().finish().get("c-3"), None);
     }
 
     #[test]
