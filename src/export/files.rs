@@ -403,14 +403,17 @@ fn write_chunks(
 
 /// Commits several files at once, letting their writer threads finish in
 /// parallel. Returns results in the same order.
-pub fn commit_all(mut files: Vec<AtomicFile>) -> Vec<(PathBuf, io::Result<WrittenFile>)> {
+pub fn commit_all(
+    mut files: Vec<AtomicFile>,
+    durability: Durability,
+) -> Vec<(PathBuf, io::Result<WrittenFile>)> {
     let closed: Vec<io::Result<()>> = files.iter_mut().map(AtomicFile::close_input).collect();
     files
         .into_iter()
         .zip(closed)
         .map(|(file, closed)| {
             let path = file.path().to_path_buf();
-            let result = closed.and_then(|()| file.commit(Durability::AtEnd));
+            let result = closed.and_then(|()| file.commit(durability));
             (path, result)
         })
         .collect()

@@ -5,7 +5,7 @@
 //! platform text (HTML auto-escaping for `.html` templates); a
 //! Content-Security-Policy forbids the page any network access.
 
-use super::files::WriteMode;
+use super::files::{Durability, WriteMode};
 use super::parts::{PARTS_DIR, PartRow, part_path};
 use super::sections::{
     contract_kind_label, contract_status_label, day, dispute_status_label, job_post_status_label,
@@ -370,7 +370,7 @@ pub(crate) fn write_index(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         context! { version => env!("CARGO_PKG_VERSION"), js => Value::from_safe_string(SCRIPT.to_string()) },
     )?;
     let Page { file, .. } = page;
-    run.commit(vec![(file, "index.html", "index", 0)])?;
+    run.commit(vec![(file, "index.html", "index", 0)], Durability::SyncNow)?;
     let prefix = format!("{PARTS_DIR}/");
     run.manifest.files.retain(|f| !f.path.starts_with(&prefix));
     run.finish_section("index", 0);

@@ -28,7 +28,7 @@ pub use verify::{VerifyProblem, VerifyReport, verify};
 use crate::model::account::{PlatformId, Profile};
 use crate::platform::{Platform, PlatformError};
 use chrono::{DateTime, Utc};
-use files::{AtomicFile, WriteMode, commit_all, hash_file, is_partial_name};
+use files::{AtomicFile, Durability, WriteMode, commit_all, hash_file, is_partial_name};
 use manifest::ManifestProblem;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -225,6 +225,13 @@ pub fn export_account_with(
             continue;
         }
         run.check_cancel()?;
+        if pass == Pass::Index {
+            // Everything index.html is built from reaches the disk first, and
+            // index.html itself is synced as it is committed: once the
+            // manifest lists the page (and the parts are gone), a power cut
+            // cannot send a resumed export back to the network.
+            run.make_durable()?;
+        }
         run.section = pass.section();
         run.report(0);
         sections::run_pass(&mut run, pass)?;
@@ -233,12 +240,7 @@ pub fn export_account_with(
     }
     // index.html holds the parts now; the manifest no longer lists them.
     remove_parts(&run.dir)?;
-    files::make_durable(
-        &run.dir,
-        run.manifest.files.iter().map(|f| f.path.as_str()),
-        &[sections::MESSAGES_DIR],
-    )
-    .map_err(|(path, source)| io_error("save the export to the disk", &path)(source))?;
+    run.make_durable()?;
     let finished_at = match &options.clock {
         Some(tell) => tell().max(now),
         None => now + chrono::Duration::from_std(clock.elapsed()).unwrap_or_default(),
@@ -625,6 +627,7 @@ impl ExportRun<'_> {
     pub(crate) fn commit(
         &mut self,
         finished: Vec<(AtomicFile, &str, &str, u64)>,
+        durability: Durability,
     ) -> Result<(), ExportError> {
         let mut labels = Vec::with_capacity(finished.len());
         let mut files = Vec::with_capacity(finished.len());
@@ -633,7 +636,7 @@ impl ExportRun<'_> {
             files.push(file);
         }
         for ((path, result), (relative, section, records)) in
-            commit_all(files).into_iter().zip(labels)
+            commit_all(files, durability).into_iter().zip(labels)
         {
             let written = result.map_err(io_error(format!("finish {relative}"), &path))?;
             self.bytes_done += written.bytes;
@@ -641,6 +644,17 @@ impl ExportRun<'_> {
                 .put_file(FileEntry::new(relative, written, &section, records));
         }
         Ok(())
+    }
+
+    /// Forces every file the manifest lists to the disk (see
+    /// `files::make_durable`).
+    fn make_durable(&self) -> Result<(), ExportError> {
+        files::make_durable(
+            &self.dir,
+            self.manifest.files.iter().map(|f| f.path.as_str()),
+            &[sections::MESSAGES_DIR, parts::PARTS_DIR],
+        )
+        .map_err(|(path, source)| io_error("save the export to the disk", &path)(source))
     }
 
     /// Marks sections finished (the manifest is written after the pass).

@@ -221,7 +221,7 @@ fn commit(
     for ((file, _, _), (relative, records)) in finished.into_iter().zip(files.iter()) {
         to_commit.push((file, relative.as_str(), section, *records));
     }
-    run.commit(to_commit)
+    run.commit(to_commit, Durability::AtEnd)
 }
 
 fn profile(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
