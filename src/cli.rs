@@ -156,7 +156,7 @@ fn connect(
         return Err("--platform upwork-csv needs at least one --csv FILE".into());
     }
     let saved = match store.map(|s| s.load_readonly()) {
-        Some(Loaded::Resumed(saved)) => saved,
+        Some(Loaded::Resumed(saved)) => *saved,
         Some(Loaded::Damaged { problem, .. }) => {
             eprintln!("offboard: warning: saved progress ignored, {problem}");
             SavedState::default()

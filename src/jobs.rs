@@ -274,7 +274,7 @@ impl Jobs {
                 if let Some(saves) = &self.saves {
                     // Counted from now, so `busy` covers a save not yet written.
                     self.context.running.fetch_add(1, Ordering::SeqCst);
-                    if saves.send(state).is_err() {
+                    if saves.send(*state).is_err() {
                         self.context.running.fetch_sub(1, Ordering::SeqCst);
                     }
                 }
@@ -404,7 +404,10 @@ impl Jobs {
                             other => other.map_err(|e| e.to_string()),
                         }
                     });
-                    cx.send(Event::PendingWorkLoaded { account, result });
+                    cx.send(Event::PendingWorkLoaded {
+                        account,
+                        result: result.map(Box::new),
+                    });
                 });
             }
             Effect::LoadExportPreview { account } => {
@@ -481,7 +484,7 @@ impl Jobs {
                 export_folder,
             } => {
                 self.spawn("offboard-close", move |cx| {
-                    let result = close_account(&cx, &account, receipt, export_folder.as_deref());
+                    let result = close_account(&cx, &account, *receipt, export_folder.as_deref());
                     cx.send(Event::Closed(result));
                 });
             }

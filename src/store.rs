@@ -31,7 +31,7 @@ pub enum StoreError {
 pub enum Loaded {
     /// No saved progress: a first launch.
     Fresh,
-    Resumed(SavedState),
+    Resumed(Box<SavedState>),
     /// The file could not be read as progress; it was moved aside (or could
     /// not be) and a fresh start is offered. Never silently dropped.
     Damaged {
@@ -83,7 +83,7 @@ impl Store {
             }
         };
         let problem = match parse(&bytes) {
-            Ok(state) => return Loaded::Resumed(state),
+            Ok(state) => return Loaded::Resumed(Box::new(state)),
             Err(problem) => problem,
         };
         let aside = self.dir.join(format!(
@@ -99,7 +99,7 @@ impl Store {
     pub fn load_readonly(&self) -> Loaded {
         match fs::read(self.path()) {
             Ok(bytes) => match parse(&bytes) {
-                Ok(state) => Loaded::Resumed(state),
+                Ok(state) => Loaded::Resumed(Box::new(state)),
                 Err(problem) => Loaded::Damaged {
                     problem,
                     moved_to: None,
@@ -196,7 +196,7 @@ mod tests {
         state.progress.feedback = "Thanks for everything".into();
         store.save(&state)?;
         match store.load(now()) {
-            Loaded::Resumed(loaded) => assert_eq!(loaded, state),
+            Loaded::Resumed(loaded) => assert_eq!(*loaded, state),
             other => panic!("expected resumed, got {other:?}"),
         }
         // No temp file is left behind.

@@ -490,7 +490,7 @@ pub enum Action {
 /// What the outside world must do; the app hands these to `jobs`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    Save(SavedState),
+    Save(Box<SavedState>),
     /// Connect to the platform (replaying the saved changes on a demo) and
     /// list its accounts.
     LoadAccounts {
@@ -537,7 +537,7 @@ pub enum Effect {
     },
     CloseAccount {
         account: String,
-        receipt: Receipt,
+        receipt: Box<Receipt>,
         export_folder: Option<PathBuf>,
     },
     WriteText {
@@ -553,7 +553,7 @@ pub enum Event {
     AccountsLoaded(Result<Vec<AccountSummary>, String>),
     PendingWorkLoaded {
         account: String,
-        result: Result<PendingWork, String>,
+        result: Result<Box<PendingWork>, String>,
     },
     ExportPreviewLoaded {
         account: String,
@@ -829,7 +829,7 @@ impl Wizard {
         let before = self.saved_state();
         let mut effects = self.apply_inner(action, now);
         if self.saved_state() != before {
-            effects.push(Effect::Save(self.saved_state()));
+            effects.push(Effect::Save(Box::new(self.saved_state())));
         }
         effects
     }
@@ -1095,7 +1095,7 @@ impl Wizard {
         let before = self.saved_state();
         let mut effects = self.handle_inner(event, now);
         if self.saved_state() != before {
-            effects.push(Effect::Save(self.saved_state()));
+            effects.push(Effect::Save(Box::new(self.saved_state())));
         }
         effects
     }
@@ -1361,7 +1361,7 @@ impl Wizard {
         );
         vec![Effect::CloseAccount {
             account: account.id,
-            receipt: draft,
+            receipt: Box::new(draft),
             export_folder: self.progress.export.as_ref().map(|e| e.folder.clone()),
         }]
     }
@@ -1581,7 +1581,7 @@ mod tests {
         w.handle(
             Event::PendingWorkLoaded {
                 account,
-                result: Ok(work),
+                result: Ok(Box::new(work)),
             },
             at,
         )
@@ -1668,7 +1668,7 @@ mod tests {
         let mut w = fresh();
         let effects = w.apply(Action::Next, now());
         assert_eq!(w.step(), Step::Connect);
-        assert_eq!(effects, vec![Effect::Save(w.saved_state())]);
+        assert_eq!(effects, vec![Effect::Save(Box::new(w.saved_state()))]);
         assert_eq!(
             w.next_blocked_reason().as_deref(),
             Some("Choose the account you are leaving to continue.")
@@ -1686,7 +1686,7 @@ mod tests {
 
         let effects = w.apply(Action::ChooseAccount("freelancer".into()), now());
         assert_eq!(w.account(), Some(&freelancer()));
-        assert_eq!(effects, vec![Effect::Save(w.saved_state())]);
+        assert_eq!(effects, vec![Effect::Save(Box::new(w.saved_state()))]);
         assert_eq!(w.next_blocked_reason(), None);
     }
 
@@ -1750,7 +1750,7 @@ mod tests {
         assert_eq!(w.progress.feedback.chars().count(), FEEDBACK_LIMIT);
         assert_eq!(w.progress.feedback.len(), 2 * FEEDBACK_LIMIT);
         assert_eq!(w.progress.feedback, "é".repeat(FEEDBACK_LIMIT));
-        assert_eq!(effects, vec![Effect::Save(w.saved_state())]);
+        assert_eq!(effects, vec![Effect::Save(Box::new(w.saved_state()))]);
 
         // Mixed widths: 1-byte, 4-byte emoji, 3-byte CJK.
         let mixed: String = "a🙂界".repeat(FEEDBACK_LIMIT);
@@ -1794,7 +1794,10 @@ mod tests {
         let mut w = walk_to(Step::Feedback);
         let effects = w.apply(Action::Next, now());
         assert_eq!(w.step(), Step::Review);
-        assert_eq!(effects, vec![fetch(), Effect::Save(w.saved_state())]);
+        assert_eq!(
+            effects,
+            vec![fetch(), Effect::Save(Box::new(w.saved_state()))]
+        );
         assert!(w.assessment.is_loading());
         assert_eq!(
             w.next_blocked_reason().as_deref(),
@@ -1912,7 +1915,7 @@ mod tests {
                 Effect::LoadExportPreview {
                     account: "freelancer".into()
                 },
-                Effect::Save(w.saved_state()),
+                Effect::Save(Box::new(w.saved_state())),
             ]
         );
         assert!(w.export_preview.is_loading());
@@ -2048,7 +2051,7 @@ mod tests {
                 Effect::LoadClients {
                     account: "freelancer".into()
                 },
-                Effect::Save(w.saved_state()),
+                Effect::Save(Box::new(w.saved_state())),
             ]
         );
         assert_eq!(
@@ -2128,7 +2131,10 @@ mod tests {
         }
         let effects = w.apply(Action::Next, now());
         assert_eq!(w.step(), Step::Confirm);
-        assert_eq!(effects, vec![fetch(), Effect::Save(w.saved_state())]);
+        assert_eq!(
+            effects,
+            vec![fetch(), Effect::Save(Box::new(w.saved_state()))]
+        );
         assert_eq!(
             w.next_blocked_reason().as_deref(),
             Some(
@@ -2209,7 +2215,7 @@ mod tests {
             effects,
             vec![Effect::CloseAccount {
                 account: "freelancer".into(),
-                receipt: draft,
+                receipt: Box::new(draft),
                 export_folder: Some(export_record().folder),
             }]
         );
@@ -2249,7 +2255,7 @@ mod tests {
         let effects = w.apply(Action::Back, now());
         assert_eq!(w.step(), Step::Feedback);
         assert_eq!(w.progress.furthest, Step::Review);
-        assert_eq!(effects, vec![Effect::Save(w.saved_state())]);
+        assert_eq!(effects, vec![Effect::Save(Box::new(w.saved_state()))]);
         w.apply(Action::Back, now());
         w.apply(Action::Back, now());
         w.apply(Action::Back, now());
@@ -2278,12 +2284,15 @@ mod tests {
         let effects = w.apply(Action::GoTo(Step::Connect), now());
         assert_eq!(w.step(), Step::Connect);
         assert_eq!(w.progress.furthest, Step::Review);
-        assert_eq!(effects, vec![Effect::Save(w.saved_state())]);
+        assert_eq!(effects, vec![Effect::Save(Box::new(w.saved_state()))]);
 
         // Back to the review: blockers are live, fetched again.
         let effects = w.apply(Action::GoTo(Step::Review), now());
         assert_eq!(w.step(), Step::Review);
-        assert_eq!(effects, vec![fetch(), Effect::Save(w.saved_state())]);
+        assert_eq!(
+            effects,
+            vec![fetch(), Effect::Save(Box::new(w.saved_state()))]
+        );
     }
 
     #[test]
@@ -2292,7 +2301,10 @@ mod tests {
         work_loaded(&mut w, clear_work(&freelancer()), now());
         w.apply(Action::GoTo(Step::Export), now());
         let effects = w.apply(Action::GoTo(Step::Confirm), now());
-        assert_eq!(effects, vec![fetch(), Effect::Save(w.saved_state())]);
+        assert_eq!(
+            effects,
+            vec![fetch(), Effect::Save(Box::new(w.saved_state()))]
+        );
     }
 
     #[test]
@@ -2320,7 +2332,7 @@ mod tests {
         assert_eq!(w.progress.furthest, Step::Confirm);
 
         let effects = w.apply(Action::ChooseAccount("agency".into()), now());
-        assert_eq!(effects, vec![Effect::Save(w.saved_state())]);
+        assert_eq!(effects, vec![Effect::Save(Box::new(w.saved_state()))]);
         let p = &w.progress;
         assert_eq!(p.account, Some(agency()));
         assert_eq!(p.step, Step::Connect);
@@ -2393,7 +2405,7 @@ mod tests {
         let effects = w.handle(Event::AccountsLoaded(Ok(vec![renamed.clone()])), now());
         assert_eq!(w.account(), Some(&renamed));
         assert_eq!(w.step(), Step::Reason);
-        assert_eq!(effects, vec![Effect::Save(w.saved_state())]);
+        assert_eq!(effects, vec![Effect::Save(Box::new(w.saved_state()))]);
     }
 
     // ----- effects and saving -----
@@ -2405,7 +2417,7 @@ mod tests {
         let [Effect::Save(saved)] = effects.as_slice() else {
             panic!("expected one Save, got {effects:?}");
         };
-        assert_eq!(saved, &w.saved_state());
+        assert_eq!(**saved, w.saved_state());
         assert_eq!(saved.schema_version, SCHEMA_VERSION);
         assert_eq!(saved.progress.reason, Some(LeaveReason::FeesNotWorthIt));
         assert_eq!(saved.progress.step, Step::Reason);
@@ -2428,7 +2440,7 @@ mod tests {
             },
             now(),
         );
-        assert_eq!(effects, vec![Effect::Save(w.saved_state())]);
+        assert_eq!(effects, vec![Effect::Save(Box::new(w.saved_state()))]);
         assert_eq!(
             w.progress.farewells.get("Ana Lima").map(String::as_str),
             Some("Thanks Ana")
@@ -2520,7 +2532,10 @@ mod tests {
             w.resolving.iter().cloned().collect::<Vec<_>>(),
             vec![withdraw("p-2")]
         );
-        assert_eq!(effects, vec![fetch(), Effect::Save(w.saved_state())]);
+        assert_eq!(
+            effects,
+            vec![fetch(), Effect::Save(Box::new(w.saved_state()))]
+        );
         assert!(w.assessment.is_loading());
     }
 
@@ -2608,7 +2623,7 @@ mod tests {
                 change: ChangeKind::Closed { outcome: outcome() },
             })
         );
-        assert_eq!(effects, vec![Effect::Save(w.saved_state())]);
+        assert_eq!(effects, vec![Effect::Save(Box::new(w.saved_state()))]);
 
         // Once closed, only the done page is left.
         for step in Step::ALL {
@@ -2906,7 +2921,7 @@ mod tests {
         assert_eq!(w.account_changes, changes);
         assert_eq!(w.assessment, Loadable::NotLoaded);
         assert!(w.resolving.is_empty());
-        assert_eq!(effects, vec![Effect::Save(w.saved_state())]);
+        assert_eq!(effects, vec![Effect::Save(Box::new(w.saved_state()))]);
         let Some(Effect::Save(saved)) = effects.last() else {
             panic!("expected a Save, got {effects:?}");
         };
@@ -2934,7 +2949,7 @@ mod tests {
         assert_eq!(w.progress, Progress::default());
         assert_eq!(
             effects,
-            vec![Effect::ResetDemo, Effect::Save(w.saved_state())]
+            vec![Effect::ResetDemo, Effect::Save(Box::new(w.saved_state()))]
         );
         assert!(w.accounts.is_loading());
 
@@ -3109,7 +3124,7 @@ mod tests {
                         api_base: None,
                     },
                 },
-                Effect::Save(w.saved_state()),
+                Effect::Save(Box::new(w.saved_state())),
             ]
         );
         // The same file twice changes nothing.

@@ -73,7 +73,7 @@ impl OffboardApp {
         let now = jobs.now();
         let (saved, notice) = match loaded {
             Loaded::Fresh => (SavedState::default(), None),
-            Loaded::Resumed(saved) => (saved, None),
+            Loaded::Resumed(saved) => (*saved, None),
             Loaded::Damaged { problem, moved_to } => (
                 SavedState::default(),
                 Some(Notice {
