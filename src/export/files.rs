@@ -455,14 +455,17 @@ pub fn make_durable<'f>(
 /// not ask the server or the driver to store the data.)
 #[cfg(target_os = "linux")]
 fn sync_local_file_system(dir: &Path) -> io::Result<bool> {
-    // ext2/3/4, XFS, Btrfs, F2FS, ZFS, tmpfs (statfs(2) f_type values).
-    const LOCAL: [u32; 6] = [
+    // ext2/3/4, XFS, Btrfs, F2FS, ZFS, bcachefs, tmpfs, and overlayfs (whose
+    // syncfs syncs its upper, local layer): statfs(2) f_type values.
+    const LOCAL: [u32; 8] = [
         0xEF53,
         0x5846_5342,
         0x9123_683E,
         0xF2F5_2010,
         0x2FC1_2FC1,
+        0xCA45_1A4E,
         0x0102_1994,
+        0x794C_7630,
     ];
     let folder = File::open(dir)?;
     // Magic numbers are 32 bits; f_type is wider on 64-bit systems.
