@@ -71,6 +71,25 @@ pub struct PendingWork {
     pub balances: Balances,
 }
 
+impl PendingWork {
+    /// `account` with nothing open and no money anywhere; a source fills in
+    /// what it can see.
+    pub fn nothing_open(account: AccountSummary) -> Self {
+        PendingWork {
+            account,
+            closed: false,
+            open_contracts: Vec::new(),
+            open_proposals: Vec::new(),
+            pending_offers: Vec::new(),
+            open_job_posts: Vec::new(),
+            team: Vec::new(),
+            open_disputes: Vec::new(),
+            unsettled: Vec::new(),
+            balances: Balances::default(),
+        }
+    }
+}
+
 /// What an action on the platform would do to resolve an item. The demo
 /// platform carries them out; on real platforms they name what to do.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -684,18 +703,7 @@ mod tests {
     }
 
     fn empty_work(kind: AccountKind) -> PendingWork {
-        PendingWork {
-            account: summary(kind),
-            closed: false,
-            open_contracts: Vec::new(),
-            open_proposals: Vec::new(),
-            pending_offers: Vec::new(),
-            open_job_posts: Vec::new(),
-            team: Vec::new(),
-            open_disputes: Vec::new(),
-            unsettled: Vec::new(),
-            balances: Balances::default(),
-        }
+        PendingWork::nothing_open(summary(kind))
     }
 
     fn contract(id: &str, kind: ContractKind, status: ContractStatus) -> Contract {

@@ -1482,7 +1482,6 @@ mod tests {
     use super::*;
     use crate::model::account::{AccountKind, ContractKind, Proposal, ProposalStatus};
     use crate::model::money::Money;
-    use crate::model::review::Balances;
     use chrono::TimeZone;
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
@@ -1525,18 +1524,7 @@ mod tests {
 
     /// Pending work with nothing in the way of closing.
     fn clear_work(account: &AccountSummary) -> PendingWork {
-        PendingWork {
-            account: account.clone(),
-            closed: false,
-            open_contracts: Vec::new(),
-            open_proposals: Vec::new(),
-            pending_offers: Vec::new(),
-            open_job_posts: Vec::new(),
-            team: Vec::new(),
-            open_disputes: Vec::new(),
-            unsettled: Vec::new(),
-            balances: Balances::default(),
-        }
+        PendingWork::nothing_open(account.clone())
     }
 
     /// Pending work with `n` open proposals, each a blocker.

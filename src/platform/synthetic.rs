@@ -13,7 +13,7 @@ use crate::model::account::{
     SectionCounts, TeamMember, Transaction, TransactionKind,
 };
 use crate::model::money::Money;
-use crate::model::review::{Balances, PendingWork};
+use crate::model::review::PendingWork;
 use chrono::{DateTime, Duration, Utc};
 
 /// How many records of each kind the synthetic account holds.
@@ -551,18 +551,7 @@ impl Platform for SyntheticPlatform {
 
     fn pending_work(&self, account: &str) -> Result<PendingWork, PlatformError> {
         self.check(account)?;
-        Ok(PendingWork {
-            account: self.summary(),
-            closed: false,
-            open_contracts: Vec::new(),
-            open_proposals: Vec::new(),
-            pending_offers: Vec::new(),
-            open_job_posts: Vec::new(),
-            team: Vec::new(),
-            open_disputes: Vec::new(),
-            unsettled: Vec::new(),
-            balances: Balances::default(),
-        })
+        Ok(PendingWork::nothing_open(self.summary()))
     }
 
     fn profile(&self, account: &str) -> Result<Profile, PlatformError> {

@@ -569,15 +569,9 @@ impl Platform for UpworkCsvPlatform {
 
     fn pending_work(&self, account: &str) -> Result<PendingWork, PlatformError> {
         self.check(account)?;
+        // Files show money only: contracts, proposals and the rest become
+        // manual checks.
         Ok(PendingWork {
-            account: self.account.clone(),
-            closed: false,
-            open_contracts: Vec::new(),
-            open_proposals: Vec::new(),
-            pending_offers: Vec::new(),
-            open_job_posts: Vec::new(),
-            team: Vec::new(),
-            open_disputes: Vec::new(),
             unsettled: self
                 .transactions
                 .iter()
@@ -585,6 +579,7 @@ impl Platform for UpworkCsvPlatform {
                 .cloned()
                 .collect(),
             balances: self.balances(),
+            ..PendingWork::nothing_open(self.account.clone())
         })
     }
 
