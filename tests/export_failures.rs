@@ -3,6 +3,10 @@
 //! the section), nothing is reported done that is not, and the export
 //! resumes once the cause is gone.
 
+#[path = "support/quiet_export.rs"]
+mod quiet_export;
+use quiet_export::export_quietly;
+
 use chrono::{DateTime, TimeZone, Utc};
 use offboard::export::{
     ExportError, ExportOptions, export_account, export_account_with, latest_unfinished, verify,
@@ -31,14 +35,7 @@ fn platform() -> SyntheticPlatform {
 const ACCOUNT: &str = SyntheticPlatform::ACCOUNT;
 
 fn export(parent: &Path) -> Result<offboard::export::ExportSummary, ExportError> {
-    export_account(
-        &platform(),
-        ACCOUNT,
-        parent,
-        now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )
+    export_quietly(&platform(), ACCOUNT, parent, now())
 }
 
 /// The IO error's kind and its message, which must name `path_part`.
@@ -239,14 +236,7 @@ fn a_platform_failing_part_way_leaves_a_resumable_export() -> TestResult {
         failing: AtomicBool::new(true),
     };
     let parent = tempfile::tempdir()?;
-    let result = export_account(
-        &flaky,
-        ACCOUNT,
-        parent.path(),
-        now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    );
+    let result = export_quietly(&flaky, ACCOUNT, parent.path(), now());
     match &result {
         Err(ExportError::Platform { section, .. }) => assert_eq!(section, "transactions"),
         other => panic!("expected a platform error, got {other:?}"),
@@ -268,14 +258,7 @@ fn a_platform_failing_part_way_leaves_a_resumable_export() -> TestResult {
     );
 
     flaky.failing.store(false, Ordering::SeqCst);
-    let summary = export_account(
-        &flaky,
-        ACCOUNT,
-        parent.path(),
-        now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )?;
+    let summary = export_quietly(&flaky, ACCOUNT, parent.path(), now())?;
     assert_eq!(summary.folder, folder);
     assert!(verify(&folder).is_ok());
     Ok(())

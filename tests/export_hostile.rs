@@ -3,13 +3,16 @@
 //! every text field. The export must stay inside its folder, keep every
 //! room, defuse the formulas and escape the markup.
 
+#[path = "support/quiet_export.rs"]
+mod quiet_export;
+use quiet_export::export_quietly;
+
 use chrono::{DateTime, TimeZone, Utc};
-use offboard::export::{Manifest, export_account, verify};
+use offboard::export::{Manifest, verify};
 use offboard::platform::Platform;
 use offboard::platform::synthetic::{SyntheticPlatform, SyntheticSize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -29,14 +32,7 @@ fn hostile_platform() -> SyntheticPlatform {
 fn export_hostile() -> Result<(tempfile::TempDir, PathBuf), Box<dyn std::error::Error>> {
     let platform = hostile_platform();
     let parent = tempfile::tempdir()?;
-    let summary = export_account(
-        &platform,
-        SyntheticPlatform::ACCOUNT,
-        parent.path(),
-        now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )?;
+    let summary = export_quietly(&platform, SyntheticPlatform::ACCOUNT, parent.path(), now())?;
     let report = verify(&summary.folder);
     assert!(report.is_ok(), "{:#?}", report.problems);
     Ok((parent, summary.folder))

@@ -5,6 +5,10 @@
 //! The exporting process is this test binary itself, started again with
 //! `child_export` selected and the target folder in an environment variable.
 
+#[path = "support/quiet_export.rs"]
+mod quiet_export;
+use quiet_export::export_quietly;
+
 use chrono::{DateTime, TimeZone, Utc};
 use offboard::export::{Manifest, export_account, latest_unfinished, verify};
 use offboard::model::account::PlatformId;
@@ -167,13 +171,11 @@ fn file_table(folder: &Path) -> Result<FileTable, Box<dyn std::error::Error>> {
 /// An uninterrupted export, to compare the resumed ones with.
 fn reference() -> Result<(tempfile::TempDir, PathBuf), Box<dyn std::error::Error>> {
     let parent = tempfile::tempdir()?;
-    let summary = export_account(
+    let summary = export_quietly(
         &platform(),
         SyntheticPlatform::ACCOUNT,
         parent.path(),
         now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
     )?;
     Ok((parent, summary.folder))
 }
@@ -191,13 +193,11 @@ fn kill_resume_and_compare(kill_points: &[KillPoint]) -> TestResult {
             assert_nothing_looks_complete_that_is_not(&folder)?;
         }
     }
-    let summary = export_account(
+    let summary = export_quietly(
         &platform(),
         SyntheticPlatform::ACCOUNT,
         parent.path(),
         now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
     )?;
     let report = verify(&summary.folder);
     assert!(report.is_ok(), "{:#?}", report.problems);

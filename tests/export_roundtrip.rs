@@ -1,5 +1,9 @@
 //! Export an account, verify it, and check that every record arrived.
 
+#[path = "support/quiet_export.rs"]
+mod quiet_export;
+use quiet_export::export_quietly;
+
 use chrono::{DateTime, TimeZone, Utc};
 use offboard::export::{
     self, ExportError, ExportProgress, Manifest, VerifyReport, add_file, export_account,
@@ -60,14 +64,7 @@ fn every_demo_account_round_trips() -> TestResult {
     let demo = DemoPlatform::new(now(), &[])?;
     for account in ["freelancer", "client", "agency"] {
         let parent = tempfile::tempdir()?;
-        let summary = export_account(
-            &demo,
-            account,
-            parent.path(),
-            now(),
-            &mut |_| {},
-            &AtomicBool::new(false),
-        )?;
+        let summary = export_quietly(&demo, account, parent.path(), now())?;
         assert_eq!(
             summary.folder,
             parent
@@ -138,14 +135,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 fn transactions_csv_has_upworks_columns() -> TestResult {
     let demo = DemoPlatform::new(now(), &[])?;
     let parent = tempfile::tempdir()?;
-    let summary = export_account(
-        &demo,
-        "freelancer",
-        parent.path(),
-        now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )?;
+    let summary = export_quietly(&demo, "freelancer", parent.path(), now())?;
     let mut reader = csv::Reader::from_path(summary.folder.join("transactions.csv"))?;
     let header: Vec<String> = reader.headers()?.iter().map(str::to_string).collect();
     assert_eq!(
@@ -282,39 +272,18 @@ fn the_unfinished_folder_itself_can_be_passed_to_resume() -> TestResult {
     assert!(matches!(result, Err(ExportError::Cancelled)));
     let folder =
         latest_unfinished(parent.path(), PlatformId::Demo, account).ok_or("not resumable")?;
-    let summary = export_account(
-        &platform,
-        account,
-        &folder,
-        now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )?;
+    let summary = export_quietly(&platform, account, &folder, now())?;
     assert_eq!(summary.folder, folder);
     assert_ok(&verify(&folder));
 
     // A complete export is never written into again…
-    let again = export_account(
-        &platform,
-        account,
-        &folder,
-        now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    );
+    let again = export_quietly(&platform, account, &folder, now());
     assert!(
         matches!(again, Err(ExportError::AlreadyComplete(ref p)) if p == &folder),
         "{again:?}"
     );
     // …and exporting into its parent again makes a new folder beside it.
-    let second = export_account(
-        &platform,
-        account,
-        parent.path(),
-        now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )?;
+    let second = export_quietly(&platform, account, parent.path(), now())?;
     assert_ne!(second.folder, folder);
     assert!(second.folder.to_string_lossy().ends_with("-2"));
     assert_ok(&verify(&second.folder));
@@ -325,14 +294,7 @@ fn the_unfinished_folder_itself_can_be_passed_to_resume() -> TestResult {
 fn the_receipt_joins_the_export_and_its_manifest() -> TestResult {
     let demo = DemoPlatform::new(now(), &[])?;
     let parent = tempfile::tempdir()?;
-    let summary = export_account(
-        &demo,
-        "client",
-        parent.path(),
-        now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )?;
+    let summary = export_quietly(&demo, "client", parent.path(), now())?;
     add_file(
         &summary.folder,
         "closing-receipt.json",
@@ -395,14 +357,7 @@ fn the_receipt_joins_the_export_and_its_manifest() -> TestResult {
 fn index_html_is_self_contained_and_lists_everything() -> TestResult {
     let demo = DemoPlatform::new(now(), &[])?;
     let parent = tempfile::tempdir()?;
-    let summary = export_account(
-        &demo,
-        "freelancer",
-        parent.path(),
-        now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )?;
+    let summary = export_quietly(&demo, "freelancer", parent.path(), now())?;
     let html = std::fs::read_to_string(summary.folder.join("index.html"))?;
     assert!(html.starts_with("<!doctype html>"));
     assert!(html.trim_end().ends_with("</html>"));
@@ -461,27 +416,13 @@ fn an_export_of_another_account_is_left_alone() -> TestResult {
     let _ = export_account(&demo, "agency", parent.path(), now(), &mut stop, &cancel);
     let agency = latest_unfinished(parent.path(), PlatformId::Demo, "agency")
         .ok_or("no unfinished export")?;
-    let result = export_account(
-        &demo,
-        "client",
-        &agency,
-        now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    );
+    let result = export_quietly(&demo, "client", &agency, now());
     assert!(
         matches!(result, Err(ExportError::OtherAccount { .. })),
         "{result:?}"
     );
     // The client's export goes into a folder of its own.
-    let client = export_account(
-        &demo,
-        "client",
-        parent.path(),
-        now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )?;
+    let client = export_quietly(&demo, "client", parent.path(), now())?;
     assert_ne!(client.folder, agency);
     assert!(latest_unfinished(parent.path(), PlatformId::Demo, "agency").is_some());
     let _ = export::MANIFEST_NAME;

@@ -1,11 +1,14 @@
 //! Verify names every file that was changed, deleted, added or left
 //! half-written, and a manifest that lies.
 
+#[path = "support/quiet_export.rs"]
+mod quiet_export;
+use quiet_export::export_quietly;
+
 use chrono::{DateTime, TimeZone, Utc};
-use offboard::export::{VerifyReport, export_account, verify};
+use offboard::export::{VerifyReport, verify};
 use offboard::platform::demo::DemoPlatform;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -17,14 +20,7 @@ fn now() -> DateTime<Utc> {
 fn fresh_export() -> Result<(tempfile::TempDir, PathBuf), Box<dyn std::error::Error>> {
     let demo = DemoPlatform::new(now(), &[])?;
     let parent = tempfile::tempdir()?;
-    let summary = export_account(
-        &demo,
-        "freelancer",
-        parent.path(),
-        now(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )?;
+    let summary = export_quietly(&demo, "freelancer", parent.path(), now())?;
     assert!(verify(&summary.folder).is_ok());
     Ok((parent, summary.folder))
 }

@@ -1,0 +1,24 @@
+//! Exporting in tests that watch neither progress nor Cancel.
+
+use chrono::{DateTime, Utc};
+use offboard::export::{ExportError, ExportSummary, export_account};
+use offboard::platform::Platform;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+/// Exports `account` into a new folder under `parent`, or resumes one there.
+pub fn export_quietly(
+    platform: &dyn Platform,
+    account: &str,
+    parent: &Path,
+    now: DateTime<Utc>,
+) -> Result<ExportSummary, ExportError> {
+    export_account(
+        platform,
+        account,
+        parent,
+        now,
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+}
