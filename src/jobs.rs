@@ -8,9 +8,7 @@ use crate::model::closing::receipt_text;
 use crate::model::handoff::contacts_from_contracts;
 use crate::model::review::{AccountChange, ChangeKind, ClosureOutcome};
 use crate::model::wizard::SourceSettings;
-use crate::model::wizard::{
-    Effect, Event, ExportRecord, FetchStatus, Receipt, SavedState, VerifyOutcome,
-};
+use crate::model::wizard::{Effect, Event, FetchStatus, Receipt, SavedState, VerifyOutcome};
 use crate::platform::upwork::api::{ApiConfig, TokenSource, UpworkApi, UpworkPlatform};
 use crate::platform::upwork::auth::{self, ApiKey, OAuthEndpoints, UpworkTokenSource};
 use crate::platform::upwork::secrets::{Secret, SecretStore};
@@ -568,14 +566,7 @@ fn run_export(cx: &Context, account: &str, parent: &Path, cancel: &AtomicBool) -
         }
     });
     match result {
-        Ok(Some(s)) => Event::ExportFinished(Ok(ExportRecord {
-            folder: s.folder,
-            manifest_sha256: s.manifest_sha256,
-            files: s.files,
-            records: s.records,
-            bytes: s.bytes,
-            finished_at: s.finished_at,
-        })),
+        Ok(Some(record)) => Event::ExportFinished(Ok(record)),
         Ok(None) => Event::ExportCancelled,
         Err(message) => Event::ExportFinished(Err(message)),
     }

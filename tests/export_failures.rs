@@ -34,13 +34,13 @@ fn platform() -> SyntheticPlatform {
 
 const ACCOUNT: &str = SyntheticPlatform::ACCOUNT;
 
-fn export(parent: &Path) -> Result<offboard::export::ExportSummary, ExportError> {
+fn export(parent: &Path) -> Result<offboard::model::wizard::ExportRecord, ExportError> {
     export_quietly(&platform(), ACCOUNT, parent, now())
 }
 
 /// The IO error's kind and its message, which must name `path_part`.
 fn expect_io_error(
-    result: Result<offboard::export::ExportSummary, ExportError>,
+    result: Result<offboard::model::wizard::ExportRecord, ExportError>,
     path_part: &str,
 ) -> io::ErrorKind {
     match result {

@@ -26,6 +26,7 @@ pub use manifest::{
 pub use verify::{VerifyProblem, VerifyReport, verify};
 
 use crate::model::account::{PlatformId, Profile};
+use crate::model::wizard::ExportRecord;
 use crate::platform::{Platform, PlatformError};
 use chrono::{DateTime, Utc};
 use files::{AtomicFile, Durability, WriteMode, commit_all, hash_file, is_partial_name};
@@ -47,21 +48,6 @@ pub struct ExportProgress {
     pub records: u64,
     /// Bytes written so far.
     pub bytes: u64,
-}
-
-/// A finished export.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExportSummary {
-    pub folder: PathBuf,
-    /// SHA-256 of manifest.json as written: it covers every other file.
-    pub manifest_sha256: String,
-    /// Files listed in the manifest.
-    pub files: usize,
-    /// Platform records exported (a record in both JSON and CSV counts once).
-    pub records: u64,
-    /// Bytes of the files listed in the manifest.
-    pub bytes: u64,
-    pub finished_at: DateTime<Utc>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -166,7 +152,7 @@ pub fn export_account(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(&ExportProgress),
     cancel: &AtomicBool,
-) -> Result<ExportSummary, ExportError> {
+) -> Result<ExportRecord, ExportError> {
     export_account_with(
         platform,
         account,
@@ -188,7 +174,7 @@ pub fn export_account_with(
     progress: &mut dyn FnMut(&ExportProgress),
     cancel: &AtomicBool,
     options: &ExportOptions,
-) -> Result<ExportSummary, ExportError> {
+) -> Result<ExportRecord, ExportError> {
     let clock = Instant::now();
     if cancel.load(Ordering::Relaxed) {
         return Err(ExportError::Cancelled);
@@ -249,7 +235,7 @@ pub fn export_account_with(
     run.manifest.complete = true;
     let manifest_file = run.write_manifest()?;
     run.report(0);
-    Ok(ExportSummary {
+    Ok(ExportRecord {
         folder: run.dir.clone(),
         manifest_sha256: hex::encode(manifest_file.sha256),
         files: run.manifest.files.len(),

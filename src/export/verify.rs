@@ -24,7 +24,7 @@ pub struct VerifyReport {
     pub problems: Vec<VerifyProblem>,
     /// Files listed in the manifest that were checked.
     pub files_checked: usize,
-    /// Platform records the manifest lists (as `ExportSummary::records`).
+    /// Platform records the manifest lists (as `ExportRecord::records`).
     pub records: u64,
 }
 

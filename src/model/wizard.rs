@@ -189,13 +189,18 @@ impl ChecklistItem {
     }
 }
 
-/// A finished export, remembered so the receipt can name it.
+/// A finished export, as the export returns it and the saved progress
+/// remembers it, so the receipt can name it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportRecord {
     pub folder: PathBuf,
+    /// SHA-256 of manifest.json as written: it covers every other file.
     pub manifest_sha256: String,
+    /// Files listed in the manifest.
     pub files: usize,
+    /// Platform records exported (a record in both JSON and CSV counts once).
     pub records: u64,
+    /// Bytes of the files listed in the manifest.
     pub bytes: u64,
     pub finished_at: DateTime<Utc>,
 }

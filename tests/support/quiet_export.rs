@@ -1,7 +1,8 @@
 //! Exporting in tests that watch neither progress nor Cancel.
 
 use chrono::{DateTime, Utc};
-use offboard::export::{ExportError, ExportSummary, export_account};
+use offboard::export::{ExportError, export_account};
+use offboard::model::wizard::ExportRecord;
 use offboard::platform::Platform;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -12,7 +13,7 @@ pub fn export_quietly(
     account: &str,
     parent: &Path,
     now: DateTime<Utc>,
-) -> Result<ExportSummary, ExportError> {
+) -> Result<ExportRecord, ExportError> {
     export_account(
         platform,
         account,
