@@ -11,6 +11,7 @@ use super::sections::{
     contract_kind_label, contract_status_label, day, dispute_status_label, job_post_status_label,
     offer_status_label, payment_status_label, proposal_status_label,
 };
+use super::short_text::ShortText;
 use super::{ExportError, ExportRun, io_error};
 use crate::model::account::{
     Contract, Dispute, Feedback, JobPost, MessageRoom, Offer, Proposal, Review, TeamMember,
@@ -524,18 +525,25 @@ fn page_start_context(run: &ExportRun<'_>, nav: Vec<NavEntry>) -> Value {
 /// table rows are escaped exactly as the templates escape.
 struct Escaped<'o>(&'o mut Vec<u8>);
 
-impl fmt::Write for Escaped<'_> {
-    fn write_str(&mut self, text: &str) -> fmt::Result {
+impl Escaped<'_> {
+    fn text(&mut self, text: &str) {
         if text
             .bytes()
             .any(|b| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'' | b'/'))
         {
             use std::io::Write as _;
-            write!(self.0, "{}", HtmlEscape(text)).map_err(|_| fmt::Error)
+            // Writing into memory cannot fail.
+            let _ = write!(self.0, "{}", HtmlEscape(text));
         } else {
             self.0.extend_from_slice(text.as_bytes());
-            Ok(())
         }
+    }
+}
+
+impl fmt::Write for Escaped<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        self.text(text);
+        Ok(())
     }
 }
 
@@ -553,7 +561,19 @@ impl<'o> Row<'o> {
         Row { out }
     }
 
-    /// A cell showing `value`, escaped.
+    /// A cell showing `text`, escaped.
+    fn text(self, text: &str) -> Self {
+        self.out.extend_from_slice(b"<td>");
+        Escaped(self.out).text(text);
+        self.out.extend_from_slice(b"</td>");
+        self
+    }
+
+    fn optional_text(self, text: Option<&str>) -> Self {
+        self.text(text.unwrap_or_default())
+    }
+
+    /// A cell showing `value` (numbers, composed text), escaped.
     fn cell(self, value: impl fmt::Display) -> Self {
         self.out.extend_from_slice(b"<td>");
         // Writing into memory fails only if a Display impl fails.
@@ -565,7 +585,31 @@ impl<'o> Row<'o> {
     fn optional(self, value: Option<impl fmt::Display>) -> Self {
         match value {
             Some(value) => self.cell(value),
-            None => self.cell(""),
+            None => self.text(""),
+        }
+    }
+
+    /// A date as the page shows it (YYYY-MM-DD).
+    fn day(self, date: &DateTime<Utc>) -> Self {
+        self.text(ShortText::day(date).as_ref())
+    }
+
+    fn optional_day(self, date: Option<&DateTime<Utc>>) -> Self {
+        match date {
+            Some(date) => self.day(date),
+            None => self.text(""),
+        }
+    }
+
+    /// An amount as people read it: `-$1,234.50`.
+    fn money(self, money: Money) -> Self {
+        self.text(ShortText::money_display(money).as_ref())
+    }
+
+    fn optional_money(self, money: Option<Money>) -> Self {
+        match money {
+            Some(money) => self.money(money),
+            None => self.text(""),
         }
     }
 
@@ -597,99 +641,83 @@ table_rows! {
     Dispute => dispute_row,
 }
 
-/// A date as the page shows it (YYYY-MM-DD).
-struct Day<'d>(&'d DateTime<Utc>);
-
-impl fmt::Display for Day<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let date = self.0.date_naive();
-        write!(
-            f,
-            "{:04}-{:02}-{:02}",
-            date.year(),
-            date.month(),
-            date.day()
-        )
-    }
-}
-
 fn contract_row<'o>(contract: &Contract, row: Row<'o>) -> Row<'o> {
-    let row = row.cell(&contract.title);
+    let row = row.text(&contract.title);
     let row = match &contract.counterparty_company {
         Some(company) => row.cell(format_args!("{} ({company})", contract.counterparty)),
-        None => row.cell(&contract.counterparty),
+        None => row.text(&contract.counterparty),
     };
-    row.cell(contract_kind_label(contract.kind))
-        .cell(contract_status_label(contract.status))
-        .cell(Day(&contract.started))
-        .optional(contract.ended.as_ref().map(Day))
-        .optional(contract.hourly_rate)
-        .cell(contract.total_billed)
+    row.text(contract_kind_label(contract.kind))
+        .text(contract_status_label(contract.status))
+        .day(&contract.started)
+        .optional_day(contract.ended.as_ref())
+        .optional_money(contract.hourly_rate)
+        .money(contract.total_billed)
         .optional(contract.hours_billed.map(|h| format!("{h:.1}")))
 }
 
 fn proposal_row<'o>(proposal: &Proposal, row: Row<'o>) -> Row<'o> {
-    row.cell(Day(&proposal.submitted))
-        .cell(&proposal.job_title)
-        .cell(&proposal.client)
-        .cell(proposal_status_label(proposal.status))
-        .cell(proposal.bid)
-        .cell(contract_kind_label(proposal.bid_kind))
+    row.day(&proposal.submitted)
+        .text(&proposal.job_title)
+        .text(&proposal.client)
+        .text(proposal_status_label(proposal.status))
+        .money(proposal.bid)
+        .text(contract_kind_label(proposal.bid_kind))
         .cell(proposal.connects_spent)
 }
 
 fn offer_row<'o>(offer: &Offer, row: Row<'o>) -> Row<'o> {
-    row.cell(Day(&offer.sent))
-        .cell(&offer.title)
-        .cell(&offer.counterparty)
-        .cell(offer_status_label(offer.status))
-        .cell(contract_kind_label(offer.kind))
-        .cell(offer.amount)
+    row.day(&offer.sent)
+        .text(&offer.title)
+        .text(&offer.counterparty)
+        .text(offer_status_label(offer.status))
+        .text(contract_kind_label(offer.kind))
+        .money(offer.amount)
 }
 
 fn job_post_row<'o>(post: &JobPost, row: Row<'o>) -> Row<'o> {
-    row.cell(Day(&post.posted))
-        .cell(&post.title)
-        .cell(job_post_status_label(post.status))
-        .cell(contract_kind_label(post.kind))
-        .cell(post.budget)
+    row.day(&post.posted)
+        .text(&post.title)
+        .text(job_post_status_label(post.status))
+        .text(contract_kind_label(post.kind))
+        .money(post.budget)
         .cell(post.proposals_received)
 }
 
 fn team_row<'o>(member: &TeamMember, row: Row<'o>) -> Row<'o> {
-    row.cell(&member.name)
-        .cell(&member.email)
-        .cell(&member.role)
-        .cell(Day(&member.joined))
+    row.text(&member.name)
+        .text(&member.email)
+        .text(&member.role)
+        .day(&member.joined)
 }
 
 fn feedback_row<'o>(feedback: &Feedback, row: Row<'o>) -> Row<'o> {
     let score = |review: &Option<Review>| review.as_ref().map(|r| format!("{:.1}", r.score));
-    row.cell(&feedback.contract_title)
-        .cell(&feedback.counterparty)
+    row.text(&feedback.contract_title)
+        .text(&feedback.counterparty)
         .optional(score(&feedback.received))
-        .optional(feedback.received.as_ref().map(|r| r.comment.as_str()))
+        .optional_text(feedback.received.as_ref().map(|r| r.comment.as_str()))
         .optional(score(&feedback.given))
-        .optional(feedback.given.as_ref().map(|r| r.comment.as_str()))
+        .optional_text(feedback.given.as_ref().map(|r| r.comment.as_str()))
 }
 
 fn transaction_row<'o>(transaction: &Transaction, row: Row<'o>) -> Row<'o> {
-    row.cell(Day(&transaction.date))
-        .cell(transaction.kind.label())
-        .cell(&transaction.description)
-        .optional(transaction.counterparty.as_deref())
-        .optional(transaction.contract_id.as_deref())
-        .cell(transaction.amount)
-        .cell(transaction.balance_after)
-        .cell(payment_status_label(transaction.status))
+    row.day(&transaction.date)
+        .text(transaction.kind.label())
+        .text(&transaction.description)
+        .optional_text(transaction.counterparty.as_deref())
+        .optional_text(transaction.contract_id.as_deref())
+        .money(transaction.amount)
+        .money(transaction.balance_after)
+        .text(payment_status_label(transaction.status))
 }
 
 fn dispute_row<'o>(dispute: &Dispute, row: Row<'o>) -> Row<'o> {
-    row.cell(Day(&dispute.opened))
-        .cell(&dispute.title)
-        .cell(&dispute.contract_id)
-        .cell(dispute.amount)
-        .cell(dispute_status_label(dispute.status))
+    row.day(&dispute.opened)
+        .text(&dispute.title)
+        .text(&dispute.contract_id)
+        .money(dispute.amount)
+        .text(dispute_status_label(dispute.status))
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod manifest;
 pub mod names;
 mod parts;
 mod sections;
+mod short_text;
 mod tally;
 mod transcript;
 mod verify;

@@ -7,6 +7,7 @@ use super::html::RoomRow;
 use super::manifest::FileEntry;
 use super::names::UniqueStems;
 use super::parts::{Companion, PartRow, PartWriter, part_path};
+use super::short_text::ShortText;
 use super::tally::{HourlyContract, HourlyContracts, WeekRow, WeeklyHours, YearTally};
 use super::{ExportError, ExportRun, Pass, html, io_error, transcript};
 use crate::model::account::{
@@ -16,11 +17,10 @@ use crate::model::account::{
 };
 use crate::model::money::Money;
 use crate::platform::{PlatformError, RecordStream};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -612,87 +612,6 @@ fn clear_messages_folder(folder: &Path) -> Result<(), ExportError> {
 
 // ---- Columns and rows ----
 
-/// A short cell (a date, an amount) formatted on the stack: millions of
-/// them are written, and neither a heap string nor a strftime pattern is
-/// needed for `2025-03-07` or `-1234.50`.
-#[derive(Clone, Copy)]
-pub(crate) struct ShortText {
-    bytes: [u8; 32],
-    len: usize,
-}
-
-impl ShortText {
-    fn new() -> Self {
-        ShortText {
-            bytes: [0; 32],
-            len: 0,
-        }
-    }
-
-    pub(crate) fn day(date: &DateTime<Utc>) -> Self {
-        Self::date(date.date_naive())
-    }
-
-    pub(crate) fn date(date: NaiveDate) -> Self {
-        let mut text = Self::new();
-        let _ = write!(
-            text,
-            "{:04}-{:02}-{:02}",
-            date.year(),
-            date.month(),
-            date.day()
-        );
-        text
-    }
-
-    /// A non-negative quantity with two decimals, e.g. hours `12.25`,
-    /// without float formatting's exact-decimal machinery.
-    pub(crate) fn two_decimals(value: f64) -> Self {
-        let hundredths = (value * 100.0).round();
-        let mut text = Self::new();
-        if hundredths.is_finite() && hundredths.abs() < 1e17 {
-            let hundredths = hundredths as i64;
-            let sign = if hundredths < 0 { "-" } else { "" };
-            let abs = hundredths.unsigned_abs();
-            let _ = write!(text, "{sign}{}.{:02}", abs / 100, abs % 100);
-        }
-        text
-    }
-
-    pub(crate) fn count(value: u64) -> Self {
-        let mut text = Self::new();
-        let _ = write!(text, "{value}");
-        text
-    }
-
-    pub(crate) fn money(money: Money) -> Self {
-        let mut text = Self::new();
-        let sign = if money.cents < 0 { "-" } else { "" };
-        let abs = money.cents.unsigned_abs();
-        let _ = write!(text, "{sign}{}.{:02}", abs / 100, abs % 100);
-        text
-    }
-}
-
-impl std::fmt::Write for ShortText {
-    fn write_str(&mut self, piece: &str) -> std::fmt::Result {
-        let end = self.len + piece.len();
-        if end > self.bytes.len() {
-            return Err(std::fmt::Error);
-        }
-        self.bytes[self.len..end].copy_from_slice(piece.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
-impl AsRef<str> for ShortText {
-    fn as_ref(&self) -> &str {
-        // Only whole `&str` pieces are ever copied in.
-        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
-    }
-}
-
 /// A CSV cell: text (borrowed, or neutralised and owned) or a short number.
 pub(crate) enum CellText<'t> {
     Text(Cow<'t, str>),
@@ -1105,27 +1024,6 @@ mod tests {
         write_room_json(&mut empty, &no_messages).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&empty).unwrap();
         assert_eq!(value["messages"].as_array().unwrap().len(), 0);
-    }
-
-    #[test]
-    fn short_texts_format_hours() {
-        assert_eq!(ShortText::two_decimals(12.25).as_ref(), "12.25");
-        assert_eq!(ShortText::two_decimals(0.005).as_ref(), "0.01");
-        assert_eq!(ShortText::two_decimals(3.0).as_ref(), "3.00");
-        assert_eq!(ShortText::two_decimals(f64::NAN).as_ref(), "");
-    }
-
-    #[test]
-    fn short_texts_hold_any_amount() {
-        assert_eq!(
-            ShortText::money(Money::from_cents(i64::MIN)).as_ref(),
-            "-92233720368547758.08"
-        );
-        assert_eq!(ShortText::money(Money::from_cents(5)).as_ref(), "0.05");
-        assert_eq!(
-            ShortText::money(Money::from_cents(-123_456)).as_ref(),
-            Money::from_cents(-123_456).plain()
-        );
     }
 
     #[test]

@@ -63,7 +63,8 @@ pub struct HourlyContract<'c> {
 /// The hourly contracts that time-reports.csv labels its rows with, kept
 /// compact: an account can have thousands, and the export's memory should
 /// not grow with the account. Ids, titles and clients share one buffer;
-/// entries are sorted by id and found by binary search.
+/// entries are sorted by a hash of the id and found by binary search on
+/// it, so a lookup compares integers, not ids with long common prefixes.
 #[derive(Debug, Default)]
 pub struct HourlyContracts {
     text: String,
@@ -73,6 +74,7 @@ pub struct HourlyContracts {
 /// Where one contract's id, title and client lie in the shared buffer.
 #[derive(Debug)]
 struct HourlyEntry {
+    id_hash: u64,
     start: u32,
     id_len: u32,
     title_len: u32,
@@ -97,6 +99,7 @@ impl HourlyContracts {
         self.text.push_str(contract.title);
         self.text.push_str(contract.counterparty);
         self.entries.push(HourlyEntry {
+            id_hash: id_hash(id),
             start,
             id_len,
             title_len,
@@ -108,8 +111,11 @@ impl HourlyContracts {
     /// Sorts for lookups and gives back unused capacity.
     pub fn finish(mut self) -> Self {
         let text = std::mem::take(&mut self.text);
-        self.entries
-            .sort_by(|a, b| Self::id_in(&text, a).cmp(Self::id_in(&text, b)));
+        // By hash, then id: equal ids end up side by side for dedup, and
+        // the first one pushed stays (the sort is stable).
+        self.entries.sort_by(|a, b| {
+            (a.id_hash, Self::id_in(&text, a)).cmp(&(b.id_hash, Self::id_in(&text, b)))
+        });
         self.entries
             .dedup_by(|later, first| Self::id_in(&text, later) == Self::id_in(&text, first));
         self.text = text;
@@ -119,11 +125,12 @@ impl HourlyContracts {
     }
 
     pub fn get(&self, id: &str) -> Option<HourlyContract<'_>> {
-        let found = self
-            .entries
-            .binary_search_by(|entry| Self::id_in(&self.text, entry).cmp(id))
-            .ok()?;
-        let entry = &self.entries[found];
+        let hash = id_hash(id);
+        let first = self.entries.partition_point(|entry| entry.id_hash < hash);
+        let entry = self.entries[first..]
+            .iter()
+            .take_while(|entry| entry.id_hash == hash)
+            .find(|entry| Self::id_in(&self.text, entry) == id)?;
         let title_start = entry.start as usize + entry.id_len as usize;
         let counterparty_start = title_start + entry.title_len as usize;
         Some(HourlyContract {
@@ -140,6 +147,12 @@ impl HourlyContracts {
         text.get(start..start + entry.id_len as usize)
             .unwrap_or_default()
     }
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    // Fixed keys: the order only has to agree within one export.
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(id)
 }
 
 /// One row of time-reports.csv.
@@ -342,6 +355,31 @@ mod tests {
         assert_eq!(hourly.get("c-2"), None);
         assert_eq!(hourly.get(""), None);
         assert_eq!(HourlyContracts::default().finish().get("c-3"), None);
+    }
+
+    #[test]
+    fn thousands_of_contracts_are_each_found() {
+        let mut hourly = HourlyContracts::default();
+        let ids: Vec<String> = (0..5_000).map(|i| format!("c-{i}")).collect();
+        for (i, id) in ids.iter().enumerate() {
+            hourly.push(
+                id,
+                HourlyContract {
+                    title: id,
+                    counterparty: "Client",
+                    rate_cents: Some(i as i64),
+                },
+            );
+        }
+        let hourly = hourly.finish();
+        for (i, id) in ids.iter().enumerate() {
+            let found = hourly.get(id).expect("pushed");
+            assert_eq!(
+                (found.title, found.rate_cents),
+                (id.as_str(), Some(i as i64))
+            );
+        }
+        assert_eq!(hourly.get("c-5000"), None);
     }
 
     #[test]

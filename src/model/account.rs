@@ -2,6 +2,7 @@
 //! source (the demo, Upwork's API, Upwork's CSV) maps its data into these.
 
 use super::money::Money;
+use super::timestamp;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -351,6 +352,7 @@ pub struct TimeEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transaction {
     pub id: String,
+    #[serde(serialize_with = "timestamp::serialize")]
     pub date: DateTime<Utc>,
     pub kind: TransactionKind,
     pub description: String,
@@ -362,6 +364,7 @@ pub struct Transaction {
     pub balance_after: Money,
     pub status: PaymentStatus,
     /// When money in review or pending becomes withdrawable.
+    #[serde(serialize_with = "timestamp::serialize_optional")]
     pub available_on: Option<DateTime<Utc>>,
 }
 
@@ -386,6 +389,7 @@ pub struct Feedback {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     pub id: String,
+    #[serde(serialize_with = "timestamp::serialize")]
     pub sent: DateTime<Utc>,
     pub author: String,
     pub text: String,

@@ -6,4 +6,5 @@ pub mod closing;
 pub mod handoff;
 pub mod money;
 pub mod review;
+pub mod timestamp;
 pub mod wizard;

@@ -57,17 +57,29 @@ impl Money {
 /// `$1,234.50` / `-$12.00`: how people read money.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.cents < 0 { "-" } else { "" };
-        let abs = self.cents.unsigned_abs();
-        let dollars = (abs / 100).to_string();
-        let mut grouped = String::with_capacity(dollars.len() + dollars.len() / 3);
-        for (i, ch) in dollars.chars().enumerate() {
-            if i > 0 && (dollars.len() - i).is_multiple_of(3) {
-                grouped.push(',');
-            }
-            grouped.push(ch);
+        // Piece by piece, with no heap string: an export shows millions.
+        if self.cents < 0 {
+            f.write_str("-")?;
         }
-        write!(f, "{sign}${grouped}.{:02}", abs % 100)
+        f.write_str("$")?;
+        let abs = self.cents.unsigned_abs();
+        let mut digits = itoa::Buffer::new();
+        let dollars = digits.format(abs / 100);
+        let first_group = match dollars.len() % 3 {
+            0 => 3,
+            short => short,
+        };
+        let (head, mut rest) = dollars.split_at(first_group.min(dollars.len()));
+        f.write_str(head)?;
+        while rest.len() >= 3 {
+            let (group, after) = rest.split_at(3);
+            f.write_str(",")?;
+            f.write_str(group)?;
+            rest = after;
+        }
+        let cents = (abs % 100) as u8;
+        let tail = [b'.', b'0' + cents / 10, b'0' + cents % 10];
+        f.write_str(std::str::from_utf8(&tail).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -121,6 +133,12 @@ mod tests {
         assert_eq!(Money::from_cents(123_456_789).to_string(), "$1,234,567.89");
         assert_eq!(Money::from_cents(-100_000).to_string(), "-$1,000.00");
         assert_eq!(Money::from_cents(99_999).to_string(), "$999.99");
+        assert_eq!(Money::from_cents(1_234_500).to_string(), "$12,345.00");
+        assert_eq!(Money::from_cents(10_000_000).to_string(), "$100,000.00");
+        assert_eq!(
+            Money::from_cents(i64::MIN).to_string(),
+            "-$92,233,720,368,547,758.08"
+        );
     }
 
     #[test]
