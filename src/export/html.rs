@@ -18,7 +18,7 @@ use crate::model::account::{
     Transaction,
 };
 use crate::model::money::Money;
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, HtmlEscape, UndefinedBehavior, context};
 use serde::Serialize;
