@@ -63,12 +63,14 @@ pub struct HourlyContract<'c> {
 /// The hourly contracts that time-reports.csv labels its rows with, kept
 /// compact: an account can have thousands, and the export's memory should
 /// not grow with the account. Ids, titles and clients share one buffer;
-/// entries are sorted by a hash of the id and found by binary search on
-/// it, so a lookup compares integers, not ids with long common prefixes.
+/// entries are sorted by a hash of the id, and a map from each hash to its
+/// first entry finds them (a lookup per hourly payment, a million times in
+/// a large account, so not a binary search over ids).
 #[derive(Debug, Default)]
 pub struct HourlyContracts {
     text: String,
     entries: Vec<HourlyEntry>,
+    first_with_hash: HashMap<u64, u32>,
 }
 
 /// Where one contract's id, title and client lie in the shared buffer.
@@ -121,13 +123,22 @@ impl HourlyContracts {
         self.text = text;
         self.text.shrink_to_fit();
         self.entries.shrink_to_fit();
+        self.first_with_hash = HashMap::with_capacity(self.entries.len());
+        for (i, entry) in self.entries.iter().enumerate().rev() {
+            // Entries past u32::MAX cannot be pushed (their text would not fit).
+            if let Ok(i) = u32::try_from(i) {
+                self.first_with_hash.insert(entry.id_hash, i);
+            }
+        }
         self
     }
 
     pub fn get(&self, id: &str) -> Option<HourlyContract<'_>> {
         let hash = id_hash(id);
-        let first = self.entries.partition_point(|entry| entry.id_hash < hash);
-        let entry = self.entries[first..]
+        let first = *self.first_with_hash.get(&hash)? as usize;
+        let entry = self
+            .entries
+            .get(first..)?
             .iter()
             .take_while(|entry| entry.id_hash == hash)
             .find(|entry| Self::id_in(&self.text, entry) == id)?;
