@@ -212,16 +212,13 @@ pub fn export_account_with(
             continue;
         }
         run.check_cancel()?;
-        if pass == Pass::Index {
-            // Everything index.html is built from reaches the disk first, and
-            // index.html itself is synced as it is committed: once the
-            // manifest lists the page (and the parts are gone), a power cut
-            // cannot send a resumed export back to the network.
-            run.make_durable()?;
-        }
         run.section = pass.section();
         run.report(0);
-        sections::run_pass(&mut run, pass)?;
+        if pass == Pass::Index {
+            run.index_pass()?;
+        } else {
+            sections::run_pass(&mut run, pass)?;
+        }
         run.passes_done += 1;
         run.write_manifest()?;
     }
@@ -636,12 +633,38 @@ impl ExportRun<'_> {
     /// Forces every file the manifest lists to the disk (see
     /// `files::make_durable`).
     fn make_durable(&self) -> Result<(), ExportError> {
-        files::make_durable(
-            &self.dir,
-            self.manifest.files.iter().map(|f| f.path.as_str()),
-            &[sections::MESSAGES_DIR, parts::PARTS_DIR],
-        )
-        .map_err(|(path, source)| io_error("save the export to the disk", &path)(source))
+        make_listed_durable(&self.dir, &self.listed_files())
+    }
+
+    fn listed_files(&self) -> Vec<String> {
+        self.manifest.files.iter().map(|f| f.path.clone()).collect()
+    }
+
+    /// Builds index.html while everything it is built from goes to the
+    /// disk on a second thread; index.html itself is synced as it is
+    /// committed. Both are done before the manifest that lists the page
+    /// (and no longer the parts) is written: from then on a power cut
+    /// cannot send a resumed export back to the network. Overlapped, the
+    /// wait for the disk costs no time of its own.
+    fn index_pass(&mut self) -> Result<(), ExportError> {
+        let listed = self.listed_files();
+        let dir = self.dir.clone();
+        std::thread::scope(|scope| {
+            let durable = std::thread::Builder::new()
+                .name("export-sync".to_string())
+                .spawn_scoped(scope, || make_listed_durable(&dir, &listed));
+            let built = sections::run_pass(self, Pass::Index);
+            let durable = match durable {
+                Ok(thread) => thread.join().unwrap_or_else(|_| {
+                    Err(io_error("save the export to the disk", &dir)(
+                        io::Error::other("the thread saving it stopped"),
+                    ))
+                }),
+                // No thread to spare: sync here, after the page.
+                Err(_) => make_listed_durable(&dir, &listed),
+            };
+            built.and(durable)
+        })
     }
 
     /// Marks sections finished (the manifest is written after the pass).
@@ -721,6 +744,17 @@ impl ExportRun<'_> {
                 })
             })
     }
+}
+
+/// Forces `listed` files of the export in `dir`, and its folders, to the
+/// disk (see `files::make_durable`).
+fn make_listed_durable(dir: &Path, listed: &[String]) -> Result<(), ExportError> {
+    files::make_durable(
+        dir,
+        listed.iter().map(String::as_str),
+        &[sections::MESSAGES_DIR, parts::PARTS_DIR],
+    )
+    .map_err(|(path, source)| io_error("save the export to the disk", &path)(source))
 }
 
 /// Removes the parts of index.html once the page holds them.
