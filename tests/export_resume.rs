@@ -146,7 +146,7 @@ fn assert_nothing_looks_complete_that_is_not(folder: &Path) -> TestResult {
             } else if name == "index.html" {
                 bytes.ends_with(b"</html>\n")
             } else {
-                // CSV, transcripts and index parts end with a line break.
+                // CSV and transcripts end with a line break.
                 bytes.is_empty() || bytes.ends_with(b"\n")
             };
             assert!(whole, "{relative} has its final name but is incomplete");

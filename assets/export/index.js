@@ -1,4 +1,13 @@
 "use strict";
+// Counts: the summary, written last, has each section's count; the links
+// and headings written before it show them too.
+(function () {
+  Array.prototype.forEach.call(document.querySelectorAll("[data-count-of]"), function (total) {
+    var id = total.getAttribute("data-count-of");
+    var shown = document.querySelectorAll("nav.toc a[data-section=\"" + id + "\"] .count, #" + id + " > h2 .count");
+    Array.prototype.forEach.call(shown, function (count) { count.textContent = total.textContent; });
+  });
+}());
 // Search: hides table rows and messages that do not contain the text, and
 // opens the message rooms that do. Works offline, on the page alone.
 (function () {

@@ -1,12 +1,16 @@
-//! index.html: one offline page to browse the export. Each section's rows
-//! are rendered while the section is written (see `parts`); this pass
-//! renders the head and summary and stitches the parts in between, so
-//! memory stays flat however large the account. minijinja escapes all
-//! platform text (HTML auto-escaping for `.html` templates); a
-//! Content-Security-Policy forbids the page any network access.
+//! index.html: one offline page to browse the export, written in one
+//! pass while the export runs: the page's head first, then each section's
+//! rows as the section is written (rendered on a second thread, see
+//! `parts`), then the summary, whose totals are known only at the end (the
+//! page's style shows it first). Nothing is written twice or read back, and
+//! memory stays flat however large the account. A resumed export builds
+//! the page again, reading the rows of sections finished earlier back from
+//! their JSON files. minijinja escapes all platform text (HTML
+//! auto-escaping for `.html` templates); a Content-Security-Policy forbids
+//! the page any network access.
 
-use super::files::{Durability, WriteMode};
-use super::parts::{PARTS_DIR, PartRow, part_path};
+use super::files::{AtomicFile, Durability, WriteMode};
+use super::parts::PartRow;
 use super::sections::{
     contract_kind_label, contract_status_label, day, dispute_status_label, job_post_status_label,
     offer_status_label, payment_status_label, proposal_status_label,
@@ -23,17 +27,12 @@ use minijinja::value::{Serde, Value};
 use minijinja::{Environment, HtmlEscape, UndefinedBehavior, context};
 use serde::Serialize;
 use std::fmt;
-use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 
 const TEMPLATES: [(&str, &str); 7] = [
     (
         "page-start.html",
         include_str!("../../assets/export/page-start.html"),
-    ),
-    (
-        "page-end.html",
-        include_str!("../../assets/export/page-end.html"),
     ),
     (
         "table-start.html",
@@ -51,6 +50,10 @@ const TEMPLATES: [(&str, &str); 7] = [
     (
         "section-end.html",
         include_str!("../../assets/export/section-end.html"),
+    ),
+    (
+        "summary.html",
+        include_str!("../../assets/export/summary.html"),
     ),
 ];
 const STYLE: &str = include_str!("../../assets/export/index.css");
@@ -91,7 +94,7 @@ impl Templates {
 }
 
 /// One table of the page, in page order.
-struct Table {
+pub(crate) struct Table {
     id: &'static str,
     title: &'static str,
     note: Option<&'static str>,
@@ -102,7 +105,7 @@ struct Table {
     always: bool,
 }
 
-const TABLES: [Table; 8] = [
+static TABLES: [Table; 8] = [
     Table {
         id: "contracts",
         title: "Contracts",
@@ -237,143 +240,148 @@ const NOWRAP_COLUMNS: [&str; 10] = [
     "Status",
 ];
 
-#[derive(Serialize)]
-struct NavEntry {
-    anchor: &'static str,
-    label: &'static str,
-    count: u64,
+/// A section of the page whose rows stream in while it is written.
+#[derive(Clone, Copy)]
+pub(crate) enum PageSection {
+    Table(&'static Table),
+    Rooms,
 }
 
-/// index.html while it is written: each piece renders into a reused buffer
-/// first, so template errors and disk errors stay apart.
-struct Page {
-    file: super::files::AtomicFile,
-    buffer: Vec<u8>,
-    path: std::path::PathBuf,
-}
-
-impl Page {
-    fn render(
-        &mut self,
-        templates: &Templates,
-        name: &str,
-        context: Value,
-    ) -> Result<(), ExportError> {
-        self.buffer.clear();
-        templates
-            .render(name, context, &mut self.buffer)
-            .map_err(template_error)?;
-        self.file
-            .write_all(&self.buffer)
-            .map_err(io_error("write index.html", &self.path))
+impl PageSection {
+    /// The page section of an export section, if it has one.
+    pub(crate) fn of(section: &str) -> Option<Self> {
+        if section == "messages" {
+            return Some(PageSection::Rooms);
+        }
+        TABLES
+            .iter()
+            .find(|table| table.id == section)
+            .map(PageSection::Table)
     }
 
-    /// Copies a part into the page.
-    fn append_part(&mut self, run: &mut ExportRun<'_>, relative: &str) -> Result<(), ExportError> {
-        let path = run.path(relative);
-        let mut part = File::open(&path).map_err(io_error("read back", &path))?;
-        let mut chunk = vec![0u8; 256 * 1024];
-        loop {
-            let read = part
-                .read(&mut chunk)
-                .map_err(io_error("read back", &path))?;
-            if read == 0 {
-                return Ok(());
+    /// Whether the page shows the section even with no rows.
+    pub(crate) fn always(self) -> bool {
+        match self {
+            PageSection::Table(table) => table.always,
+            PageSection::Rooms => true,
+        }
+    }
+
+    /// The section's heading and, unless `empty`, its table head.
+    pub(crate) fn render_start(
+        self,
+        templates: &Templates,
+        empty: bool,
+        out: &mut Vec<u8>,
+    ) -> Result<(), minijinja::Error> {
+        match self {
+            PageSection::Table(table) => {
+                #[derive(Serialize)]
+                struct Column {
+                    name: &'static str,
+                    numeric: bool,
+                    /// Dates and short labels: a line break inside reads badly.
+                    nowrap: bool,
+                }
+                let columns: Vec<Column> = table
+                    .columns
+                    .iter()
+                    .map(|&(name, numeric)| Column {
+                        name,
+                        numeric,
+                        nowrap: NOWRAP_COLUMNS.contains(&name),
+                    })
+                    .collect();
+                templates.render(
+                    "table-start.html",
+                    context! { id => table.id, title => table.title, empty => empty, note => table.note, columns => Serde(&columns) },
+                    out,
+                )
             }
-            self.file
-                .write_all(&chunk[..read])
-                .map_err(io_error("write index.html", &self.path))?;
-            // A 256 KiB block weighs as much as 64 records: progress
-            // every 16 MiB.
-            run.work_done(64, self.file.accepted_bytes())?;
+            PageSection::Rooms => {
+                templates.render("rooms-start.html", context! { empty => empty }, out)
+            }
+        }
+    }
+
+    pub(crate) fn render_end(
+        self,
+        templates: &Templates,
+        empty: bool,
+        out: &mut Vec<u8>,
+    ) -> Result<(), minijinja::Error> {
+        match self {
+            PageSection::Table(_) => {
+                templates.render("table-end.html", context! { empty => empty }, out)
+            }
+            PageSection::Rooms => templates.render("section-end.html", context! {}, out),
         }
     }
 }
 
-/// Writes index.html from the parts, then forgets the parts (they are
-/// deleted once the manifest no longer lists them).
-pub(crate) fn write_index(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
+/// Starts index.html: its head, header and list of sections. The rows
+/// follow as sections are written (`parts::PartWriter`), the summary at
+/// the end (`finish_page`).
+pub(crate) fn start_page(run: &ExportRun<'_>) -> Result<AtomicFile, ExportError> {
     let templates = Templates::load().map_err(template_error)?;
-    let mut page = Page {
-        file: run.create("index.html", WriteMode::Pipelined)?,
-        buffer: Vec::with_capacity(64 * 1024),
-        path: run.path("index.html"),
-    };
-    let listed =
-        |run: &ExportRun<'_>, relative: &str| run.manifest.files.iter().any(|f| f.path == relative);
-    let mut nav: Vec<NavEntry> = TABLES
+    #[derive(Serialize)]
+    struct NavLink {
+        anchor: &'static str,
+        label: &'static str,
+    }
+    let links: Vec<NavLink> = TABLES
         .iter()
-        .filter(|table| table.always || listed(run, &part_path(table.id)))
-        .map(|table| NavEntry {
+        .map(|table| NavLink {
             anchor: table.id,
             label: table.title,
-            count: run.manifest.section_records(table.id),
         })
+        .chain([NavLink {
+            anchor: "messages",
+            label: ROOMS_LABEL,
+        }])
         .collect();
-    nav.push(NavEntry {
-        anchor: "messages",
-        label: "Message rooms",
-        count: run.manifest.totals.rooms,
-    });
-    page.render(&templates, "page-start.html", page_start_context(run, nav))?;
+    let account = &run.profile.account;
+    let mut head = Vec::with_capacity(16 * 1024);
+    templates
+        .render(
+            "page-start.html",
+            context! {
+                version => env!("CARGO_PKG_VERSION"),
+                css => Value::from_safe_string(STYLE.to_string()),
+                platform => run.platform.id().display_name(),
+                exported => run.manifest.started.format("%Y-%m-%d %H:%M UTC").to_string(),
+                account => context! { name => &account.display_name, kind => account.kind.label() },
+                sections => Serde(&links),
+            },
+            &mut head,
+        )
+        .map_err(template_error)?;
+    let mut page = run.create(INDEX_HTML, WriteMode::Pipelined)?;
+    page.write_all(&head)
+        .map_err(io_error("write index.html", &run.path(INDEX_HTML)))?;
+    Ok(page)
+}
 
-    for table in &TABLES {
-        let part = part_path(table.id);
-        let has_part = listed(run, &part);
-        if !has_part && !table.always {
-            continue;
-        }
-        let count = if has_part {
-            run.manifest.section_records(table.id)
-        } else {
-            0
-        };
-        #[derive(Serialize)]
-        struct Column {
-            name: &'static str,
-            numeric: bool,
-            /// Dates and short labels: a line break inside reads badly.
-            nowrap: bool,
-        }
-        let columns: Vec<Column> = table
-            .columns
-            .iter()
-            .map(|&(name, numeric)| Column {
-                name,
-                numeric,
-                nowrap: NOWRAP_COLUMNS.contains(&name),
-            })
-            .collect();
-        page.render(
-            &templates,
-            "table-start.html",
-            context! { id => table.id, title => table.title, count => count, note => table.note, columns => Serde(&columns) },
-        )?;
-        if count > 0 {
-            page.append_part(run, &part)?;
-        }
-        page.render(&templates, "table-end.html", context! { count => count })?;
-    }
+pub(crate) const INDEX_HTML: &str = "index.html";
+const ROOMS_LABEL: &str = "Message rooms";
 
-    let rooms_part = part_path("messages");
-    page.render(
-        &templates,
-        "rooms-start.html",
-        context! { rooms => run.manifest.totals.rooms, messages => run.manifest.section_records("messages") },
-    )?;
-    if listed(run, &rooms_part) {
-        page.append_part(run, &rooms_part)?;
-    }
-    page.render(&templates, "section-end.html", context! {})?;
-    page.render(
-        &templates,
-        "page-end.html",
-        context! { version => env!("CARGO_PKG_VERSION"), js => Value::from_safe_string(SCRIPT.to_string()) },
-    )?;
-    let Page { file, .. } = page;
-    run.commit(vec![(file, "index.html", "index", 0)], Durability::SyncNow)?;
-    let prefix = format!("{PARTS_DIR}/");
-    run.manifest.files.retain(|f| !f.path.starts_with(&prefix));
+/// Ends index.html with the summary, now that the totals are known, and
+/// commits it.
+pub(crate) fn finish_page(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
+    let path = run.path(INDEX_HTML);
+    let mut page = run.page.take().ok_or_else(|| {
+        io_error("finish index.html", &path)(std::io::Error::other(
+            "the page was not started",
+        ))
+    })?;
+    let templates = Templates::load().map_err(template_error)?;
+    let mut end = Vec::with_capacity(64 * 1024);
+    templates
+        .render("summary.html", summary_context(run), &mut end)
+        .map_err(template_error)?;
+    page.write_all(&end)
+        .map_err(io_error("write index.html", &path))?;
+    run.commit(vec![(page, INDEX_HTML, "index", 0)], Durability::AtEnd)?;
     run.finish_section("index", 0);
     Ok(())
 }
@@ -456,7 +464,37 @@ fn relative_href(relative: &str) -> String {
     href
 }
 
-fn page_start_context(run: &ExportRun<'_>, nav: Vec<NavEntry>) -> Value {
+fn summary_context(run: &ExportRun<'_>) -> Value {
+    #[derive(Serialize)]
+    struct SectionCount {
+        anchor: &'static str,
+        label: &'static str,
+        count: u64,
+    }
+    // A table the account has nothing for is left out when it is not
+    // always shown; its link is hidden.
+    let present = |table: &Table| {
+        table.always || run.manifest.files.iter().any(|f| f.section == table.id)
+    };
+    let counts: Vec<SectionCount> = TABLES
+        .iter()
+        .filter(|table| present(table))
+        .map(|table| SectionCount {
+            anchor: table.id,
+            label: table.title,
+            count: run.manifest.section_records(table.id),
+        })
+        .chain([SectionCount {
+            anchor: "messages",
+            label: ROOMS_LABEL,
+            count: run.manifest.totals.rooms,
+        }])
+        .collect();
+    let absent: Vec<&str> = TABLES
+        .iter()
+        .filter(|table| !present(table))
+        .map(|table| table.id)
+        .collect();
     let profile = &run.profile;
     let totals = &run.manifest.totals;
     let money = |cents: i64| Money::from_cents(cents).to_string();
@@ -487,9 +525,9 @@ fn page_start_context(run: &ExportRun<'_>, nav: Vec<NavEntry>) -> Value {
         .collect();
     context! {
         version => env!("CARGO_PKG_VERSION"),
-        css => Value::from_safe_string(STYLE.to_string()),
-        platform => run.platform.id().display_name(),
-        exported => run.manifest.started.format("%Y-%m-%d %H:%M UTC").to_string(),
+        js => Value::from_safe_string(SCRIPT.to_string()),
+        messages => run.manifest.section_records("messages"),
+        absent => Serde(&absent),
         account => context! {
             name => &profile.account.display_name,
             username => &profile.account.username,
@@ -507,7 +545,7 @@ fn page_start_context(run: &ExportRun<'_>, nav: Vec<NavEntry>) -> Value {
             skills => profile.skills.join(", "),
             profile_url => &profile.profile_url,
         },
-        sections => Serde(&nav),
+        sections => Serde(&counts),
         totals => context! {
             money_in => money(totals.money_in_cents),
             money_out => money(totals.money_out_cents),

@@ -204,26 +204,29 @@ pub fn export_account_with(
         records: 0,
         bytes_done: 0,
         until_report: REPORT_EVERY,
+        page: None,
     };
     run.prepare_resume()?;
+    if !run.is_finished(Pass::Index) {
+        run.page = Some(html::start_page(&run)?);
+    }
     for pass in Pass::ALL {
         if run.is_finished(pass) {
+            if run.page.is_some() {
+                // Finished by an earlier run: its rows come from its files.
+                run.section = Pass::Index.section();
+                sections::replay_rows(&mut run, pass)?;
+            }
             run.passes_done += 1;
             continue;
         }
         run.check_cancel()?;
         run.section = pass.section();
         run.report(0);
-        if pass == Pass::Index {
-            run.index_pass()?;
-        } else {
-            sections::run_pass(&mut run, pass)?;
-        }
+        sections::run_pass(&mut run, pass)?;
         run.passes_done += 1;
         run.write_manifest()?;
     }
-    // index.html holds the parts now; the manifest no longer lists them.
-    remove_parts(&run.dir)?;
     run.make_durable()?;
     let finished_at = match &options.clock {
         Some(tell) => tell().max(now),
@@ -538,6 +541,9 @@ pub(crate) struct ExportRun<'a> {
     /// Bytes of finished files, this run's and earlier runs' (only grows).
     bytes_done: u64,
     until_report: u32,
+    /// index.html while it is written, passed from section to section
+    /// (see `html`); `None` once an earlier run finished it.
+    pub(crate) page: Option<AtomicFile>,
 }
 
 impl ExportRun<'_> {
@@ -633,38 +639,12 @@ impl ExportRun<'_> {
     /// Forces every file the manifest lists to the disk (see
     /// `files::make_durable`).
     fn make_durable(&self) -> Result<(), ExportError> {
-        make_listed_durable(&self.dir, &self.listed_files())
-    }
-
-    fn listed_files(&self) -> Vec<String> {
-        self.manifest.files.iter().map(|f| f.path.clone()).collect()
-    }
-
-    /// Builds index.html while everything it is built from goes to the
-    /// disk on a second thread; index.html itself is synced as it is
-    /// committed. Both are done before the manifest that lists the page
-    /// (and no longer the parts) is written: from then on a power cut
-    /// cannot send a resumed export back to the network. Overlapped, the
-    /// wait for the disk costs no time of its own.
-    fn index_pass(&mut self) -> Result<(), ExportError> {
-        let listed = self.listed_files();
-        let dir = self.dir.clone();
-        std::thread::scope(|scope| {
-            let durable = std::thread::Builder::new()
-                .name("export-sync".to_string())
-                .spawn_scoped(scope, || make_listed_durable(&dir, &listed));
-            let built = sections::run_pass(self, Pass::Index);
-            let durable = match durable {
-                Ok(thread) => thread.join().unwrap_or_else(|_| {
-                    Err(io_error("save the export to the disk", &dir)(
-                        io::Error::other("the thread saving it stopped"),
-                    ))
-                }),
-                // No thread to spare: sync here, after the page.
-                Err(_) => make_listed_durable(&dir, &listed),
-            };
-            built.and(durable)
-        })
+        files::make_durable(
+            &self.dir,
+            self.manifest.files.iter().map(|f| f.path.as_str()),
+            &[sections::MESSAGES_DIR],
+        )
+        .map_err(|(path, source)| io_error("save the export to the disk", &path)(source))
     }
 
     /// Marks sections finished (the manifest is written after the pass).
@@ -691,20 +671,19 @@ impl ExportRun<'_> {
     fn prepare_resume(&mut self) -> Result<(), ExportError> {
         remove_partials(&self.dir)?;
         remove_partials(&self.dir.join(sections::MESSAGES_DIR))?;
-        remove_partials(&self.dir.join(parts::PARTS_DIR))?;
-        let index_written = self.is_finished(Pass::Index);
-        if index_written {
-            // Interrupted between the last two manifest writes.
-            remove_parts(&self.dir)?;
-        }
+        // An export begun by an earlier version kept index.html's rows in
+        // parts of their own: they are not needed any more.
+        remove_legacy_parts(&self.dir)?;
+        let legacy_parts = format!("{}/", parts::PARTS_DIR);
+        self.manifest
+            .files
+            .retain(|f| !f.path.starts_with(&legacy_parts));
         let damaged = Pass::ALL
             .iter()
             .position(|&pass| self.is_finished(pass) && !self.pass_files_intact(pass));
         if let Some(first_damaged) = damaged {
-            // Later passes read earlier files; once index.html is written
-            // the parts are gone, so every pass must run again.
-            let redo_from = if index_written { 0 } else { first_damaged };
-            for pass in &Pass::ALL[redo_from..] {
+            // Later passes read earlier files: they run again too.
+            for pass in &Pass::ALL[first_damaged..] {
                 for section in pass.sections() {
                     self.manifest.forget_section(section);
                 }
@@ -746,19 +725,8 @@ impl ExportRun<'_> {
     }
 }
 
-/// Forces `listed` files of the export in `dir`, and its folders, to the
-/// disk (see `files::make_durable`).
-fn make_listed_durable(dir: &Path, listed: &[String]) -> Result<(), ExportError> {
-    files::make_durable(
-        dir,
-        listed.iter().map(String::as_str),
-        &[sections::MESSAGES_DIR, parts::PARTS_DIR],
-    )
-    .map_err(|(path, source)| io_error("save the export to the disk", &path)(source))
-}
-
-/// Removes the parts of index.html once the page holds them.
-fn remove_parts(dir: &Path) -> Result<(), ExportError> {
+/// Removes the folder where earlier versions kept index.html's rows.
+fn remove_legacy_parts(dir: &Path) -> Result<(), ExportError> {
     let folder = dir.join(parts::PARTS_DIR);
     match std::fs::remove_dir_all(&folder) {
         Ok(()) => Ok(()),

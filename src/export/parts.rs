@@ -1,22 +1,24 @@
-//! Parts of index.html, rendered while their section is written: the pass
-//! that writes a section's JSON and CSV hands each record, once it is done
-//! with it, to a renderer thread that turns it into the section's rows and
-//! writes them to `index-parts/<section>.html`. The index pass then only
-//! stitches the parts together, so the data is read once, and rendering
-//! runs beside serialising on a second core. A large section can also hand
-//! the renderer a companion file (transactions.csv) to write from the same
+//! The rows of index.html, rendered while their section is written: the
+//! pass that writes a section's JSON and CSV hands each record, once it is
+//! done with it, to a renderer thread that turns it into the section's rows
+//! and appends them to the page (see `html`), so rendering runs beside
+//! serialising on a second core. A large section can also hand the
+//! renderer a companion file (transactions.csv) to write from the same
 //! records, so the two threads share the formatting evenly.
 //!
-//! A part is listed in the manifest under its section, like the section's
-//! other files, so a resumed export re-checks it before trusting it.
+//! The page passes from section to section: each renderer takes it from
+//! the run and gives it back when its section ends. When the run has no
+//! page (an earlier run finished it), records only feed the companion.
 
-use super::files::{AtomicFile, WriteMode};
-use super::html::Templates;
+use super::files::AtomicFile;
+use super::html::{INDEX_HTML, PageSection, Templates};
 use super::{ExportError, ExportRun, io_error};
 use std::io::{self, Write};
 use std::sync::mpsc::{self, SyncSender};
 use std::thread::JoinHandle;
 
+/// Where legacy exports (before the page was written in one pass) kept
+/// each section's rows; removed when such an export is resumed.
 pub(crate) const PARTS_DIR: &str = "index-parts";
 
 /// A record that can render itself as part of index.html.
@@ -51,12 +53,11 @@ enum RenderFailure {
     Template(minijinja::Error),
 }
 
-/// What a renderer thread hands back: the part, its rows, the companion.
-type Rendered<C> = (AtomicFile, u64, C);
+/// What a renderer thread hands back: the page, the rows, the companion.
+type Rendered<C> = (Option<AtomicFile>, u64, C);
 
 /// The exporting side of one renderer thread.
 pub(crate) struct PartWriter<T: PartRow, C: Companion<T> = NoCompanion> {
-    relative: String,
     /// Where the companion writes, for error messages.
     companion_relative: String,
     batch: Vec<T>,
@@ -68,28 +69,21 @@ pub(crate) struct PartWriter<T: PartRow, C: Companion<T> = NoCompanion> {
 /// Batches in flight per renderer: bounds memory.
 const BATCHES_IN_FLIGHT: usize = 4;
 
-pub(crate) fn part_path(section: &str) -> String {
-    format!("{PARTS_DIR}/{section}.html")
-}
-
 impl<T: PartRow> PartWriter<T> {
     /// Starts the renderer for `section`; records travel in batches of
     /// `batch_size` (small for large records such as message rooms).
     pub(crate) fn start(
-        run: &ExportRun<'_>,
-        section: &str,
+        run: &mut ExportRun<'_>,
+        section: PageSection,
         batch_size: usize,
     ) -> Result<Self, ExportError> {
         Self::start_with(run, section, batch_size, NoCompanion, "")
     }
 
-    /// Waits for the last rows; returns the part, uncommitted, to commit
-    /// with the section's other files.
-    pub(crate) fn finish(
-        self,
-        run: &ExportRun<'_>,
-    ) -> Result<(AtomicFile, String, u64), ExportError> {
-        self.finish_with_companion(run).map(|(part, _)| part)
+    /// Waits for the last rows and gives the page back to the run;
+    /// returns how many rows the section has.
+    pub(crate) fn finish(self, run: &mut ExportRun<'_>) -> Result<u64, ExportError> {
+        self.finish_with_companion(run).map(|(rows, _)| rows)
     }
 }
 
@@ -97,19 +91,13 @@ impl<T: PartRow, C: Companion<T>> PartWriter<T, C> {
     /// As `start`, with `companion` (writing `companion_relative`) fed
     /// every record on the renderer thread before its row is rendered.
     pub(crate) fn start_with(
-        run: &ExportRun<'_>,
-        section: &str,
+        run: &mut ExportRun<'_>,
+        section: PageSection,
         batch_size: usize,
         mut companion: C,
         companion_relative: &str,
     ) -> Result<Self, ExportError> {
-        let folder = run.path(PARTS_DIR);
-        std::fs::create_dir_all(&folder).map_err(io_error(
-            "create the folder for index.html's parts",
-            &folder,
-        ))?;
-        let relative = part_path(section);
-        let mut file = run.create(&relative, WriteMode::Direct)?;
+        let mut page = run.page.take();
         let (to_renderer, batches) = mpsc::sync_channel::<Vec<T>>(BATCHES_IN_FLIGHT);
         let renderer = std::thread::Builder::new()
             .name("export-render".to_string())
@@ -120,19 +108,42 @@ impl<T: PartRow, C: Companion<T>> PartWriter<T, C> {
                 for batch in batches {
                     for record in batch {
                         companion.write(&record).map_err(RenderFailure::Companion)?;
-                        buffer.clear();
-                        record
-                            .render(&templates, rows, &mut buffer)
-                            .map_err(RenderFailure::Template)?;
-                        file.write_all(&buffer).map_err(RenderFailure::Io)?;
+                        if let Some(page) = &mut page {
+                            buffer.clear();
+                            if rows == 0 {
+                                // The section appears with its first row:
+                                // some show only when the account has any.
+                                section
+                                    .render_start(&templates, false, &mut buffer)
+                                    .map_err(RenderFailure::Template)?;
+                            }
+                            record
+                                .render(&templates, rows, &mut buffer)
+                                .map_err(RenderFailure::Template)?;
+                            page.write_all(&buffer).map_err(RenderFailure::Io)?;
+                        }
                         rows += 1;
                     }
                 }
-                Ok((file, rows, companion))
+                if let Some(page) = &mut page {
+                    let empty = rows == 0;
+                    if !empty || section.always() {
+                        buffer.clear();
+                        if empty {
+                            section
+                                .render_start(&templates, true, &mut buffer)
+                                .map_err(RenderFailure::Template)?;
+                        }
+                        section
+                            .render_end(&templates, empty, &mut buffer)
+                            .map_err(RenderFailure::Template)?;
+                        page.write_all(&buffer).map_err(RenderFailure::Io)?;
+                    }
+                }
+                Ok((page, rows, companion))
             })
-            .map_err(io_error("start rendering index.html", &run.path(&relative)))?;
+            .map_err(io_error("start rendering index.html", &run.path(INDEX_HTML)))?;
         Ok(PartWriter {
-            relative,
             companion_relative: companion_relative.to_string(),
             batch: Vec::with_capacity(batch_size),
             batch_size: batch_size.max(1),
@@ -160,8 +171,8 @@ impl<T: PartRow, C: Companion<T>> PartWriter<T, C> {
         } else {
             // The renderer stopped early: its error says why.
             Err(self.join(run).err().unwrap_or_else(|| {
-                io_error("write", &run.path(&self.relative))(io::Error::other(
-                    "the renderer stopped before the part was complete",
+                io_error("write", &run.path(INDEX_HTML))(io::Error::other(
+                    "the renderer stopped before the section was complete",
                 ))
             }))
         }
@@ -169,11 +180,11 @@ impl<T: PartRow, C: Companion<T>> PartWriter<T, C> {
 
     fn join(&mut self, run: &ExportRun<'_>) -> Result<Rendered<C>, ExportError> {
         self.to_renderer = None;
-        let path = run.path(&self.relative);
+        let path = run.path(INDEX_HTML);
         match self.renderer.take().map(JoinHandle::join) {
             Some(Ok(Ok(done))) => Ok(done),
             Some(Ok(Err(RenderFailure::Io(error)))) => {
-                Err(io_error(format!("write {}", self.relative), &path)(error))
+                Err(io_error(format!("write {INDEX_HTML}"), &path)(error))
             }
             Some(Ok(Err(RenderFailure::Companion(error)))) => {
                 let companion = &self.companion_relative;
@@ -191,24 +202,26 @@ impl<T: PartRow, C: Companion<T>> PartWriter<T, C> {
         }
     }
 
-    /// Waits for the last rows; returns the part, uncommitted, to commit
-    /// with the section's other files, and the companion.
+    /// Waits for the last rows and gives the page back to the run;
+    /// returns how many rows the section has, and the companion.
     pub(crate) fn finish_with_companion(
         mut self,
-        run: &ExportRun<'_>,
-    ) -> Result<((AtomicFile, String, u64), C), ExportError> {
+        run: &mut ExportRun<'_>,
+    ) -> Result<(u64, C), ExportError> {
         if !self.batch.is_empty() {
             self.send(run)?;
         }
-        let (file, rows, companion) = self.join(run)?;
-        Ok(((file, std::mem::take(&mut self.relative), rows), companion))
+        let (page, rows, companion) = self.join(run)?;
+        run.page = page;
+        Ok((rows, companion))
     }
 }
 
 impl<T: PartRow, C: Companion<T>> Drop for PartWriter<T, C> {
     fn drop(&mut self) {
-        // Abandoned (error or cancel): let the renderer end; its file is
-        // removed when the AtomicFile it returns is dropped.
+        // Abandoned (error or cancel): let the renderer end; the page is
+        // removed when the AtomicFile it returns is dropped, and built
+        // again when the export is resumed.
         self.to_renderer = None;
         if let Some(renderer) = self.renderer.take() {
             let _ = renderer.join();

@@ -6,14 +6,15 @@ use super::files::{AtomicFile, Durability, WriteMode};
 use super::html::RoomRow;
 use super::manifest::FileEntry;
 use super::names::UniqueStems;
-use super::parts::{Companion, PartRow, PartWriter, part_path};
+use super::html::PageSection;
+use super::parts::{Companion, PartRow, PartWriter};
 use super::short_text::ShortText;
 use super::tally::{HourlyContract, HourlyContracts, WeekRow, WeeklyHours, YearTally};
 use super::{ExportError, ExportRun, Pass, html, io_error, transcript};
 use crate::model::account::{
-    AccountKind, Contract, ContractKind, ContractStatus, DisputeStatus, Feedback, JobPostStatus,
-    MessageRoom, MilestoneStatus, OfferStatus, PaymentStatus, Proposal, ProposalStatus, Review,
-    TimeEntry, Transaction, TransactionKind,
+    AccountKind, Contract, ContractKind, ContractStatus, Dispute, DisputeStatus, Feedback, JobPost,
+    JobPostStatus, MessageRoom, MilestoneStatus, Offer, OfferStatus, PaymentStatus, Proposal,
+    ProposalStatus, Review, TeamMember, TimeEntry, Transaction, TransactionKind,
 };
 use crate::model::money::Money;
 use crate::platform::{PlatformError, RecordStream};
@@ -63,9 +64,85 @@ pub(crate) fn run_pass(run: &mut ExportRun<'_>, pass: Pass) -> Result<(), Export
             collection(run, pass, stream, "disputes.json", None, true)?;
         }
         Pass::Messages => messages(run)?,
-        Pass::Index => html::write_index(run)?,
+        Pass::Index => html::finish_page(run)?,
     }
     run.pass_closed();
+    Ok(())
+}
+
+/// Where `pass` shows its rows in index.html.
+fn page_section(pass: Pass) -> Result<PageSection, ExportError> {
+    PageSection::of(pass.section()).ok_or_else(|| {
+        ExportError::Template(format!("index.html has no section for {}", pass.section()))
+    })
+}
+
+/// Rebuilds the rows of a section an earlier run finished, reading its
+/// records back from the JSON it wrote: a resumed export writes index.html
+/// again, and a finished section is not fetched again.
+pub(crate) fn replay_rows(run: &mut ExportRun<'_>, pass: Pass) -> Result<(), ExportError> {
+    match pass {
+        Pass::Profile | Pass::Index => Ok(()),
+        Pass::Contracts => replay::<Contract>(run, pass, "contracts.json"),
+        Pass::Proposals => replay::<Proposal>(run, pass, "proposals.json"),
+        Pass::Offers => replay::<Offer>(run, pass, "offers.json"),
+        Pass::JobPosts => replay::<JobPost>(run, pass, "job-posts.json"),
+        Pass::Team => replay::<TeamMember>(run, pass, "team.json"),
+        Pass::Feedback => replay::<Feedback>(run, pass, "feedback.json"),
+        Pass::Transactions => replay::<Transaction>(run, pass, "transactions.json"),
+        Pass::Disputes => replay::<Dispute>(run, pass, "disputes.json"),
+        Pass::Messages => replay_rooms(run),
+    }
+}
+
+fn replay<T: DeserializeOwned + PartRow>(
+    run: &mut ExportRun<'_>,
+    pass: Pass,
+    json_name: &str,
+) -> Result<(), ExportError> {
+    let mut rows = PartWriter::start(run, page_section(pass)?, 256)?;
+    let path = run.path(json_name);
+    // A section with nothing to list may have written no file.
+    if run.manifest.files.iter().any(|f| f.path == json_name) {
+        for_each_json_record(&path, |record: T| {
+            rows.push(record, run)?;
+            run.work_done(1, 0)
+        })?;
+    }
+    rows.finish(run)?;
+    Ok(())
+}
+
+fn replay_rooms(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
+    let room_files: Vec<String> = run
+        .manifest
+        .files
+        .iter()
+        .filter(|f| f.section == Pass::Messages.section() && f.path.ends_with(".json"))
+        .map(|f| f.path.clone())
+        .collect();
+    let mut rows = PartWriter::start(run, PageSection::Rooms, 4)?;
+    for json_file in room_files {
+        let path = run.path(&json_file);
+        let bytes = std::fs::read(&path).map_err(io_error("read back", &path))?;
+        let room: MessageRoom =
+            serde_json::from_slice(&bytes).map_err(|e| ExportError::Unreadable {
+                reason: e.to_string(),
+                path: path.clone(),
+            })?;
+        let stem = json_file.strip_suffix(".json").unwrap_or(&json_file);
+        let txt_file = format!("{stem}.txt");
+        run.work_done(room.messages.len() as u64, 0)?;
+        rows.push(
+            RoomRow {
+                room,
+                json_file,
+                txt_file,
+            },
+            run,
+        )?;
+    }
+    rows.finish(run)?;
     Ok(())
 }
 
@@ -259,12 +336,11 @@ fn collection<T: Serialize + PartRow>(
     if only_if_any && stream.peek().is_none() {
         // A file left by an earlier run that found some must not linger.
         remove_if_present(&run.path(json_name))?;
-        remove_if_present(&run.path(&part_path(section)))?;
         run.finish_section(section, 0);
         return Ok(0);
     }
     let mut json = JsonArray::create(run, json_name)?;
-    let mut part = PartWriter::start(run, section, 256)?;
+    let mut rows = PartWriter::start(run, page_section(pass)?, 256)?;
     let mut table = match &csv {
         Some((name, header, _)) => Some(CsvFile::create(run, name, header)?),
         None => None,
@@ -278,14 +354,14 @@ fn collection<T: Serialize + PartRow>(
             open_bytes += table.accepted_bytes();
         }
         run.record_done(open_bytes)?;
-        part.push(record, run)?;
+        rows.push(record, run)?;
     }
     let mut finished = vec![json.finish().map_err(write_error(run, json_name))?];
     if let Some(table) = table {
         let name = table.relative.clone();
         finished.push(table.finish().map_err(write_error(run, &name))?);
     }
-    finished.push(part.finish(run)?);
+    rows.finish(run)?;
     let records = finished[0].2;
     commit(run, section, finished)?;
     run.finish_section(section, records);
@@ -305,7 +381,7 @@ fn contracts(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
     let stream = open(pass, run.platform.contracts(run.account))?;
     let mut json = JsonArray::create(run, "contracts.json")?;
     let mut table = CsvFile::create(run, "contracts.csv", CONTRACT_COLUMNS)?;
-    let mut part = PartWriter::start(run, pass.section(), 256)?;
+    let mut rows = PartWriter::start(run, page_section(pass)?, 256)?;
     let (mut open_contracts, mut billed, mut hours) = (0u64, Money::ZERO, 0.0f64);
     for item in stream {
         let contract = item.map_err(|e| platform_error(pass, e))?;
@@ -320,13 +396,13 @@ fn contracts(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         billed += contract.total_billed;
         hours += contract.hours_billed.unwrap_or(0.0);
         run.record_done(json.accepted_bytes() + table.accepted_bytes())?;
-        part.push(contract, run)?;
+        rows.push(contract, run)?;
     }
     let finished = vec![
         json.finish().map_err(write_error(run, "contracts.json"))?,
         table.finish().map_err(write_error(run, "contracts.csv"))?,
-        part.finish(run)?,
     ];
+    rows.finish(run)?;
     let records = finished[0].2;
     commit(run, pass.section(), finished)?;
     run.manifest.totals.contracts_open = open_contracts;
@@ -434,7 +510,8 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         account: AccountColumns::of(run),
         accepted: Arc::clone(&table_bytes),
     };
-    let mut part = PartWriter::start_with(run, pass.section(), 256, table, "transactions.csv")?;
+    let mut rows =
+        PartWriter::start_with(run, page_section(pass)?, 256, table, "transactions.csv")?;
     let mut years = YearTally::default();
     let mut weekly = WeeklyHours::default();
     let mut finished_weeks = Vec::new();
@@ -458,7 +535,7 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         run.record_done(
             json.accepted_bytes() + table_bytes.load(Ordering::Relaxed) + hours.accepted_bytes(),
         )?;
-        part.push(transaction, run)?;
+        rows.push(transaction, run)?;
     }
     weekly.finish(&mut finished_weeks);
     for week in finished_weeks.drain(..) {
@@ -481,7 +558,7 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
     let transactions_json = json
         .finish()
         .map_err(write_error(run, "transactions.json"))?;
-    let (transactions_part, table) = part.finish_with_companion(run)?;
+    let (_, table) = rows.finish_with_companion(run)?;
     let transactions_csv = table
         .table
         .finish()
@@ -494,7 +571,7 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
     commit(
         run,
         "transactions",
-        vec![transactions_json, transactions_csv, transactions_part],
+        vec![transactions_json, transactions_csv],
     )?;
     commit(run, "time-reports", time_report_file)?;
     let totals = &mut run.manifest.totals;
@@ -542,7 +619,7 @@ fn messages(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
     let folder = run.path(MESSAGES_DIR);
     clear_messages_folder(&folder)?;
     let stream = open(pass, run.platform.rooms(run.account))?;
-    let mut part = PartWriter::start(run, pass.section(), 4)?;
+    let mut rows = PartWriter::start(run, page_section(pass)?, 4)?;
     let mut stems = UniqueStems::new();
     let (mut rooms, mut messages) = (0u64, 0u64);
     for item in stream {
@@ -573,7 +650,7 @@ fn messages(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         rooms += 1;
         messages += count;
         run.records_done(count, 0)?;
-        part.push(
+        rows.push(
             RoomRow {
                 room,
                 json_file,
@@ -582,8 +659,7 @@ fn messages(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
             run,
         )?;
     }
-    let rooms_part = part.finish(run)?;
-    commit(run, pass.section(), vec![rooms_part])?;
+    rows.finish(run)?;
     run.manifest.totals.rooms = rooms;
     run.finish_section(pass.section(), messages);
     Ok(())
