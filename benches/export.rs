@@ -211,9 +211,18 @@ fn bench() -> BenchResult<()> {
     // journal, ext4 skips inodes freed in the last half minute, so files
     // created right after a large delete are slow to create, which is not
     // the export's doing.
-    let tenth_dir = root.path().join("tenth");
-    std::fs::create_dir(&tenth_dir)?;
-    let (tenth, _) = run_child("tenth", &tenth_dir)?;
+    // Peak RSS moves by several hundred kB from run to run (which thread
+    // allocates first, how full the queues are when the peak comes), so
+    // both sizes are measured alike: each by its worst of ROUNDS runs.
+    let mut tenth = Measured::default();
+    for round in 0..ROUNDS {
+        let tenth_dir = root.path().join(format!("tenth-{round}"));
+        std::fs::create_dir(&tenth_dir)?;
+        let (measured, _) = run_child("tenth", &tenth_dir)?;
+        if measured.peak_rss_kb >= tenth.peak_rss_kb {
+            tenth = measured;
+        }
+    }
 
     // Disk write-back speed varies from second to second on a shared
     // machine, so export and baseline run in turns and each is reported
@@ -277,7 +286,7 @@ fn bench() -> BenchResult<()> {
         verdict(rss_mb <= 100.0)
     );
     println!(
-        "peak RSS of the 10x smaller account ({} records, {:.1} MB, {:.2} s): {tenth_rss_mb:.1} MB; ratio {rss_ratio:.2} (target <= 1.20): {}",
+        "peak RSS of the 10x smaller account (worst of {ROUNDS}; {} records, {:.1} MB, {:.2} s): {tenth_rss_mb:.1} MB; ratio {rss_ratio:.2} (target <= 1.20): {}",
         tenth.records,
         mb(tenth.bytes),
         tenth.seconds,

@@ -385,6 +385,69 @@ fn index_html_is_self_contained_and_lists_everything() -> TestResult {
         transactions + 1,
         "header + one row each"
     );
+    // Written in one pass: the summary, whose totals come last, is last
+    // in the file (the page's style shows it first).
+    let summary_at = html.find("<section id=\"summary\"").ok_or("no summary")?;
+    let messages_at = html.find("<section id=\"messages\"").ok_or("no messages")?;
+    assert!(summary_at > messages_at, "the summary is written last");
+    assert!(html.contains(&format!("data-count-of=\"transactions\">{transactions}<")));
+    // A freelancer has no team: no section, and its link is hidden.
+    assert_eq!(demo.counts("freelancer")?.team, 0);
+    assert!(!html.contains("<section id=\"team\""));
+    assert!(html.contains("nav.toc a[data-section=\"team\"]{display:none}"));
+    Ok(())
+}
+
+#[test]
+fn an_export_begun_by_an_earlier_version_drops_its_index_parts() -> TestResult {
+    // Earlier versions kept each section's rows of index.html in
+    // index-parts/, listed in the manifest under the section.
+    let platform = SyntheticPlatform::new(5, SyntheticSize::small(), now());
+    let account = SyntheticPlatform::ACCOUNT;
+    let parent = tempfile::tempdir()?;
+    let cancel = AtomicBool::new(false);
+    let mut stop = |p: &ExportProgress| {
+        if p.section == "messages" {
+            cancel.store(true, Ordering::SeqCst);
+        }
+    };
+    let result = export_account(&platform, account, parent.path(), now(), &mut stop, &cancel);
+    assert!(matches!(result, Err(ExportError::Cancelled)));
+    let folder =
+        latest_unfinished(parent.path(), PlatformId::Demo, account).ok_or("not resumable")?;
+    let part = b"<tr><td>old row</td></tr>\n";
+    std::fs::create_dir(folder.join("index-parts"))?;
+    std::fs::write(folder.join("index-parts/contracts.html"), part)?;
+    let mut manifest = read_manifest(&folder)?;
+    let mut entry = manifest
+        .files
+        .iter()
+        .find(|f| f.section == "contracts")
+        .ok_or("no contracts file")?
+        .clone();
+    entry.path = "index-parts/contracts.html".to_string();
+    entry.bytes = part.len() as u64;
+    entry.sha256 = sha256_hex(part);
+    manifest.files.push(entry);
+    std::fs::write(
+        folder.join("manifest.json"),
+        serde_json::to_vec_pretty(&manifest)?,
+    )?;
+
+    let summary = export_quietly(&platform, account, parent.path(), now())?;
+    assert_eq!(summary.folder, folder);
+    assert_ok(&verify(&folder));
+    assert!(!folder.join("index-parts").exists());
+    let manifest = read_manifest(&folder)?;
+    assert!(
+        manifest
+            .files
+            .iter()
+            .all(|f| !f.path.starts_with("index-parts/"))
+    );
+    let html = std::fs::read_to_string(folder.join("index.html"))?;
+    assert!(!html.contains("old row"));
+    assert_counts_match(&platform, account, &manifest)?;
     Ok(())
 }
 

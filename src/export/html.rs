@@ -356,7 +356,7 @@ pub(crate) fn start_page(run: &ExportRun<'_>) -> Result<AtomicFile, ExportError>
             &mut head,
         )
         .map_err(template_error)?;
-    let mut page = run.create(INDEX_HTML, WriteMode::Pipelined)?;
+    let mut page = run.create(INDEX_HTML, WriteMode::Direct)?;
     page.write_all(&head)
         .map_err(io_error("write index.html", &run.path(INDEX_HTML)))?;
     Ok(page)
@@ -370,9 +370,7 @@ const ROOMS_LABEL: &str = "Message rooms";
 pub(crate) fn finish_page(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
     let path = run.path(INDEX_HTML);
     let mut page = run.page.take().ok_or_else(|| {
-        io_error("finish index.html", &path)(std::io::Error::other(
-            "the page was not started",
-        ))
+        io_error("finish index.html", &path)(std::io::Error::other("the page was not started"))
     })?;
     let templates = Templates::load().map_err(template_error)?;
     let mut end = Vec::with_capacity(64 * 1024);
@@ -473,9 +471,8 @@ fn summary_context(run: &ExportRun<'_>) -> Value {
     }
     // A table the account has nothing for is left out when it is not
     // always shown; its link is hidden.
-    let present = |table: &Table| {
-        table.always || run.manifest.files.iter().any(|f| f.section == table.id)
-    };
+    let present =
+        |table: &Table| table.always || run.manifest.files.iter().any(|f| f.section == table.id);
     let counts: Vec<SectionCount> = TABLES
         .iter()
         .filter(|table| present(table))

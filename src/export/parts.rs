@@ -142,7 +142,10 @@ impl<T: PartRow, C: Companion<T>> PartWriter<T, C> {
                 }
                 Ok((page, rows, companion))
             })
-            .map_err(io_error("start rendering index.html", &run.path(INDEX_HTML)))?;
+            .map_err(io_error(
+                "start rendering index.html",
+                &run.path(INDEX_HTML),
+            ))?;
         Ok(PartWriter {
             companion_relative: companion_relative.to_string(),
             batch: Vec::with_capacity(batch_size),

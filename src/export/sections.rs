@@ -3,10 +3,10 @@
 
 use super::csv_cells::{optional_text_cell, text_cell};
 use super::files::{AtomicFile, Durability, WriteMode};
+use super::html::PageSection;
 use super::html::RoomRow;
 use super::manifest::FileEntry;
 use super::names::UniqueStems;
-use super::html::PageSection;
 use super::parts::{Companion, PartRow, PartWriter};
 use super::short_text::ShortText;
 use super::tally::{HourlyContract, HourlyContracts, WeekRow, WeeklyHours, YearTally};
@@ -29,6 +29,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub(crate) const MESSAGES_DIR: &str = "messages";
+
+/// Records handed to the renderer at a time: enough to make the hand-over
+/// cheap, few enough that the records in flight weigh little.
+const ROWS_PER_BATCH: usize = 64;
 
 pub(crate) fn run_pass(run: &mut ExportRun<'_>, pass: Pass) -> Result<(), ExportError> {
     let platform = run.platform;
@@ -100,7 +104,7 @@ fn replay<T: DeserializeOwned + PartRow>(
     pass: Pass,
     json_name: &str,
 ) -> Result<(), ExportError> {
-    let mut rows = PartWriter::start(run, page_section(pass)?, 256)?;
+    let mut rows = PartWriter::start(run, page_section(pass)?, ROWS_PER_BATCH)?;
     let path = run.path(json_name);
     // A section with nothing to list may have written no file.
     if run.manifest.files.iter().any(|f| f.path == json_name) {
@@ -340,7 +344,7 @@ fn collection<T: Serialize + PartRow>(
         return Ok(0);
     }
     let mut json = JsonArray::create(run, json_name)?;
-    let mut rows = PartWriter::start(run, page_section(pass)?, 256)?;
+    let mut rows = PartWriter::start(run, page_section(pass)?, ROWS_PER_BATCH)?;
     let mut table = match &csv {
         Some((name, header, _)) => Some(CsvFile::create(run, name, header)?),
         None => None,
@@ -381,7 +385,7 @@ fn contracts(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
     let stream = open(pass, run.platform.contracts(run.account))?;
     let mut json = JsonArray::create(run, "contracts.json")?;
     let mut table = CsvFile::create(run, "contracts.csv", CONTRACT_COLUMNS)?;
-    let mut rows = PartWriter::start(run, page_section(pass)?, 256)?;
+    let mut rows = PartWriter::start(run, page_section(pass)?, ROWS_PER_BATCH)?;
     let (mut open_contracts, mut billed, mut hours) = (0u64, Money::ZERO, 0.0f64);
     for item in stream {
         let contract = item.map_err(|e| platform_error(pass, e))?;
@@ -510,8 +514,13 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         account: AccountColumns::of(run),
         accepted: Arc::clone(&table_bytes),
     };
-    let mut rows =
-        PartWriter::start_with(run, page_section(pass)?, 256, table, "transactions.csv")?;
+    let mut rows = PartWriter::start_with(
+        run,
+        page_section(pass)?,
+        ROWS_PER_BATCH,
+        table,
+        "transactions.csv",
+    )?;
     let mut years = YearTally::default();
     let mut weekly = WeeklyHours::default();
     let mut finished_weeks = Vec::new();
