@@ -194,6 +194,28 @@ impl AtomicFile {
         self.accepted
     }
 
+    /// Appends what `write` puts into the buffer it is given: for a
+    /// pipelined file that is the chunk on its way to the writer thread, so
+    /// a serialiser writes straight into it rather than into a buffer of
+    /// its own that is then copied. On error nothing is appended.
+    pub fn write_with(
+        &mut self,
+        write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let added = match &mut self.sink {
+            Some(Sink::Pipelined(pipeline)) => pipeline.write_with(write)?,
+            Some(Sink::Direct(buffered)) => {
+                let mut piece = Vec::new();
+                write(&mut piece)?;
+                buffered.write_all(&piece)?;
+                piece.len()
+            }
+            None => return Err(io::Error::other("the file was already committed")),
+        };
+        self.accepted += added as u64;
+        Ok(())
+    }
+
     /// Stops accepting data so a writer thread can finish writing while the
     /// caller finishes other files; `commit` then waits for it.
     pub fn close_input(&mut self) -> io::Result<()> {
@@ -364,6 +386,29 @@ impl Pipeline {
     }
 }
 
+impl Pipeline {
+    fn write_with(
+        &mut self,
+        write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>,
+    ) -> io::Result<usize> {
+        if let Some(error) = self.failed() {
+            return Err(error);
+        }
+        // Below PIPELINE_CHUNK there is always DIRECT_BUFFER of room left,
+        // so a record of ordinary size never makes the buffer grow.
+        let before = self.pending.len();
+        if let Err(error) = write(&mut self.pending) {
+            self.pending.truncate(before);
+            return Err(error);
+        }
+        let added = self.pending.len() - before;
+        if self.pending.len() >= PIPELINE_CHUNK {
+            self.ship()?;
+        }
+        Ok(added)
+    }
+}
+
 impl Write for Pipeline {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         // Ship before the buffer would have to grow, so buffers keep their
@@ -393,8 +438,11 @@ fn write_chunks(
 ) -> io::Result<HashingFile> {
     for mut chunk in chunks {
         file.write_all(&chunk)?;
-        chunk.clear();
-        let _ = recycle.try_send(chunk);
+        // A buffer an outsized record made grow is not kept.
+        if chunk.capacity() <= PIPELINE_CHUNK + DIRECT_BUFFER {
+            chunk.clear();
+            let _ = recycle.try_send(chunk);
+        }
     }
     if abandoned.load(Ordering::SeqCst) {
         return Err(io::Error::new(io::ErrorKind::Interrupted, "abandoned"));
@@ -598,6 +646,43 @@ mod tests {
             assert_eq!(fs::read(&path).unwrap(), data);
             assert!(!partial_path(&path).exists());
             assert_eq!(hash_file(&path).unwrap(), written);
+        }
+    }
+
+    #[test]
+    fn written_in_place_pieces_arrive_whole_and_failed_ones_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        // Pieces of every size up to several chunks, and some that fail
+        // after writing part of themselves.
+        let pieces: Vec<Vec<u8>> = (0..400u32)
+            .map(|i| vec![(i % 251) as u8; (i as usize * 997) % (3 * PIPELINE_CHUNK)])
+            .collect();
+        for (name, mode) in [
+            ("a.bin", WriteMode::Direct),
+            ("b.bin", WriteMode::Pipelined),
+        ] {
+            let path = dir.path().join(name);
+            let mut file = AtomicFile::create(&path, mode, &DiskBudget::unlimited()).unwrap();
+            let mut expected = Vec::new();
+            for (i, piece) in pieces.iter().enumerate() {
+                let fails = i % 7 == 3;
+                let result = file.write_with(|out| {
+                    out.extend_from_slice(piece);
+                    if fails {
+                        Err(io::Error::other("serialising failed"))
+                    } else {
+                        Ok(())
+                    }
+                });
+                assert_eq!(result.is_err(), fails);
+                if !fails {
+                    expected.extend_from_slice(piece);
+                }
+            }
+            assert_eq!(file.accepted_bytes(), expected.len() as u64);
+            let written = file.commit(Durability::AtEnd).unwrap();
+            assert_eq!(written.sha256, sha(&expected));
+            assert_eq!(fs::read(&path).unwrap(), expected);
         }
     }
 

@@ -180,9 +180,6 @@ pub(crate) struct JsonArray {
     file: AtomicFile,
     relative: String,
     records: u64,
-    /// One record, serialised before it goes to the file in one piece
-    /// (serde_json writes token by token).
-    scratch: Vec<u8>,
 }
 
 impl JsonArray {
@@ -193,21 +190,19 @@ impl JsonArray {
             file,
             relative: relative.to_string(),
             records: 0,
-            scratch: Vec::with_capacity(4096),
         })
     }
 
     fn push<T: Serialize>(&mut self, record: &T) -> io::Result<()> {
-        self.scratch.clear();
-        if self.records > 0 {
-            self.scratch.extend_from_slice(b",\n");
-        }
-        serde_json::to_writer(&mut self.scratch, record)?;
-        self.file.write_all(&self.scratch)?;
-        if self.scratch.capacity() > 1 << 20 {
-            // One huge record must not keep its buffer for the rest.
-            self.scratch = Vec::with_capacity(4096);
-        }
+        let first = self.records == 0;
+        // Serialised straight into the buffer on its way to the disk, in
+        // one piece (serde_json writes token by token).
+        self.file.write_with(|out| {
+            if !first {
+                out.extend_from_slice(b",\n");
+            }
+            serde_json::to_writer(out, record).map_err(io::Error::from)
+        })?;
         self.records += 1;
         Ok(())
     }

@@ -187,6 +187,10 @@ struct WeekSum {
 #[derive(Debug, Default)]
 pub struct WeeklyHours {
     open: BTreeMap<NaiveDate, HashMap<String, WeekSum>>,
+    /// Emptied maps of finished weeks, reused for the next ones: a week's
+    /// map grows to hundreds of contracts, and an account has hundreds of
+    /// weeks.
+    spare: Vec<HashMap<String, WeekSum>>,
     last_week: Option<NaiveDate>,
     /// +1 ascending, -1 descending, 0 not known yet.
     direction: i8,
@@ -236,7 +240,11 @@ impl WeeklyHours {
             .and_then(|c| c.rate_cents)
             .filter(|rate| *rate > 0)
             .map(|rate| cents as f64 / rate as f64);
-        let contracts = self.open.entry(week).or_default();
+        let spare = &mut self.spare;
+        let contracts = self
+            .open
+            .entry(week)
+            .or_insert_with(|| spare.pop().unwrap_or_default());
         let sum = match contracts.get_mut(contract_id.as_str()) {
             Some(sum) => sum,
             None => contracts.entry(contract_id.clone()).or_default(),
@@ -253,8 +261,9 @@ impl WeeklyHours {
     fn flush_where(&mut self, finished: &mut Vec<WeekRow>, done: impl Fn(NaiveDate) -> bool) {
         let weeks: Vec<NaiveDate> = self.open.keys().copied().filter(|w| done(*w)).collect();
         for week in weeks {
-            if let Some(contracts) = self.open.remove(&week) {
-                push_rows(week, contracts, finished);
+            if let Some(mut contracts) = self.open.remove(&week) {
+                push_rows(week, &mut contracts, finished);
+                self.spare.push(contracts);
             }
         }
     }
@@ -262,25 +271,27 @@ impl WeeklyHours {
     /// The remaining weeks, in date order.
     pub fn finish(mut self, finished: &mut Vec<WeekRow>) {
         let open = std::mem::take(&mut self.open);
-        for (week, contracts) in open {
-            push_rows(week, contracts, finished);
+        for (week, mut contracts) in open {
+            push_rows(week, &mut contracts, finished);
         }
     }
 }
 
-fn push_rows(week: NaiveDate, contracts: HashMap<String, WeekSum>, finished: &mut Vec<WeekRow>) {
-    let mut rows: Vec<WeekRow> = contracts
-        .into_iter()
-        .map(|(contract_id, sum)| WeekRow {
-            week_start: week,
-            contract_id,
-            hours: sum.hours,
-            amount_cents: sum.amount_cents,
-            transactions: sum.transactions,
-        })
-        .collect();
-    rows.sort_by(|a, b| a.contract_id.cmp(&b.contract_id));
-    finished.extend(rows);
+/// Appends a finished week's rows, by contract id, emptying `contracts`.
+fn push_rows(
+    week: NaiveDate,
+    contracts: &mut HashMap<String, WeekSum>,
+    finished: &mut Vec<WeekRow>,
+) {
+    let first = finished.len();
+    finished.extend(contracts.drain().map(|(contract_id, sum)| WeekRow {
+        week_start: week,
+        contract_id,
+        hours: sum.hours,
+        amount_cents: sum.amount_cents,
+        transactions: sum.transactions,
+    }));
+    finished[first..].sort_unstable_by(|a, b| a.contract_id.cmp(&b.contract_id));
 }
 
 #[cfg(test)]
