@@ -532,7 +532,7 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
             weekly.add(&transaction, contract, &mut finished_weeks);
             for week in finished_weeks.drain(..) {
                 hours
-                    .row(time_report_row(&week, &hourly))
+                    .row(time_report_row(&week))
                     .map_err(write_error(run, "time-reports.csv"))?;
             }
         }
@@ -544,7 +544,7 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
     weekly.finish(&mut finished_weeks);
     for week in finished_weeks.drain(..) {
         hours
-            .row(time_report_row(&week, &hourly))
+            .row(time_report_row(&week))
             .map_err(write_error(run, "time-reports.csv"))?;
     }
     for item in own_report.into_iter().flatten() {
@@ -1047,8 +1047,8 @@ fn time_entry_row<'e>(entry: &'e TimeEntry, hourly: &'e HourlyContracts) -> [Cel
     ]
 }
 
-fn time_report_row<'w>(week: &'w WeekRow, hourly: &'w HourlyContracts) -> [CellText<'w>; 9] {
-    let contract = hourly.get(&week.contract_id);
+fn time_report_row<'w>(week: &'w WeekRow<'w>) -> [CellText<'w>; 9] {
+    let contract = week.contract;
     [
         ShortText::date(week.week_start).into(),
         ShortText::date(week.week_start + Duration::days(6)).into(),

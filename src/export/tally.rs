@@ -164,16 +164,20 @@ fn id_hash(id: &str) -> u64 {
 
 /// One row of time-reports.csv.
 #[derive(Clone, Debug, PartialEq)]
-pub struct WeekRow {
+pub struct WeekRow<'c> {
     pub week_start: NaiveDate,
     pub contract_id: String,
+    /// The contract as contracts.json has it, when it is known: found once
+    /// per payment, not again per row.
+    pub contract: Option<HourlyContract<'c>>,
     pub hours: Option<f64>,
     pub amount_cents: i64,
     pub transactions: u64,
 }
 
 #[derive(Debug, Default)]
-struct WeekSum {
+struct WeekSum<'c> {
+    contract: Option<HourlyContract<'c>>,
     hours: Option<f64>,
     amount_cents: i64,
     transactions: u64,
@@ -185,12 +189,12 @@ struct WeekSum {
 /// and memory stays flat; out-of-order input is still summed correctly, only
 /// held until the end.
 #[derive(Debug, Default)]
-pub struct WeeklyHours {
-    open: BTreeMap<NaiveDate, HashMap<String, WeekSum>>,
+pub struct WeeklyHours<'c> {
+    open: BTreeMap<NaiveDate, HashMap<String, WeekSum<'c>>>,
     /// Emptied maps of finished weeks, reused for the next ones: a week's
     /// map grows to hundreds of contracts, and an account has hundreds of
     /// weeks.
-    spare: Vec<HashMap<String, WeekSum>>,
+    spare: Vec<HashMap<String, WeekSum<'c>>>,
     last_week: Option<NaiveDate>,
     /// +1 ascending, -1 descending, 0 not known yet.
     direction: i8,
@@ -202,13 +206,13 @@ pub fn week_start(date: NaiveDate) -> NaiveDate {
     date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
 }
 
-impl WeeklyHours {
+impl<'c> WeeklyHours<'c> {
     /// Adds an Hourly transaction; returns rows of weeks known to be finished.
     pub fn add(
         &mut self,
         transaction: &Transaction,
-        contract: Option<HourlyContract<'_>>,
-        finished: &mut Vec<WeekRow>,
+        contract: Option<HourlyContract<'c>>,
+        finished: &mut Vec<WeekRow<'c>>,
     ) {
         let Some(contract_id) = &transaction.contract_id else {
             return;
@@ -249,6 +253,7 @@ impl WeeklyHours {
             Some(sum) => sum,
             None => contracts.entry(contract_id.clone()).or_default(),
         };
+        sum.contract = contract;
         sum.amount_cents += cents;
         sum.transactions += 1;
         sum.hours = match (sum.hours, hours) {
@@ -258,7 +263,7 @@ impl WeeklyHours {
         };
     }
 
-    fn flush_where(&mut self, finished: &mut Vec<WeekRow>, done: impl Fn(NaiveDate) -> bool) {
+    fn flush_where(&mut self, finished: &mut Vec<WeekRow<'c>>, done: impl Fn(NaiveDate) -> bool) {
         let weeks: Vec<NaiveDate> = self.open.keys().copied().filter(|w| done(*w)).collect();
         for week in weeks {
             if let Some(mut contracts) = self.open.remove(&week) {
@@ -269,7 +274,7 @@ impl WeeklyHours {
     }
 
     /// The remaining weeks, in date order.
-    pub fn finish(mut self, finished: &mut Vec<WeekRow>) {
+    pub fn finish(mut self, finished: &mut Vec<WeekRow<'c>>) {
         let open = std::mem::take(&mut self.open);
         for (week, mut contracts) in open {
             push_rows(week, &mut contracts, finished);
@@ -278,15 +283,16 @@ impl WeeklyHours {
 }
 
 /// Appends a finished week's rows, by contract id, emptying `contracts`.
-fn push_rows(
+fn push_rows<'c>(
     week: NaiveDate,
-    contracts: &mut HashMap<String, WeekSum>,
-    finished: &mut Vec<WeekRow>,
+    contracts: &mut HashMap<String, WeekSum<'c>>,
+    finished: &mut Vec<WeekRow<'c>>,
 ) {
     let first = finished.len();
     finished.extend(contracts.drain().map(|(contract_id, sum)| WeekRow {
         week_start: week,
         contract_id,
+        contract: sum.contract,
         hours: sum.hours,
         amount_cents: sum.amount_cents,
         transactions: sum.transactions,
