@@ -3,12 +3,12 @@
 //! hashed and counted while it is written (never re-read), and only renamed
 //! to its real name once all of it is written.
 //!
-//! Export files reach the disk together (`make_durable`: before index.html
-//! is built, and before the manifest says complete), not one fsync per
-//! file: on a journaled file system each fsync is a journal commit,
-//! thousands per export. A power cut in between costs only work: a resumed
-//! export re-hashes every finished section and writes again whatever does
-//! not match its manifest entry.
+//! Export files reach the disk together (`make_durable`, once, before the
+//! manifest says complete), not one fsync per file: on a journaled file
+//! system each fsync is a journal commit, thousands per export. A power
+//! cut before then costs only work: a resumed export re-hashes every
+//! finished section and writes again whatever does not match its manifest
+//! entry.
 //!
 //! Large files are written through a pipeline: the export thread serialises
 //! records into big buffers and a writer thread hashes them and writes them

@@ -1,7 +1,7 @@
 //! index.html: one offline page to browse the export, written in one
 //! pass while the export runs: the page's head first, then each section's
 //! rows as the section is written (rendered on a second thread, see
-//! `parts`), then the summary, whose totals are known only at the end (the
+//! `page_rows`), then the summary, whose totals are known only at the end (the
 //! page's style shows it first). Nothing is written twice or read back, and
 //! memory stays flat however large the account. A resumed export builds
 //! the page again, reading the rows of sections finished earlier back from
@@ -10,7 +10,7 @@
 //! the page any network access.
 
 use super::files::{AtomicFile, Durability, WriteMode};
-use super::parts::PartRow;
+use super::page_rows::PageRow;
 use super::sections::{
     contract_kind_label, contract_status_label, day, dispute_status_label, job_post_status_label,
     offer_status_label, payment_status_label, proposal_status_label,
@@ -320,7 +320,7 @@ impl PageSection {
 }
 
 /// Starts index.html: its head, header and list of sections. The rows
-/// follow as sections are written (`parts::PartWriter`), the summary at
+/// follow as sections are written (`page_rows::RowWriter`), the summary at
 /// the end (`finish_page`).
 pub(crate) fn start_page(run: &ExportRun<'_>) -> Result<AtomicFile, ExportError> {
     let templates = Templates::load().map_err(template_error)?;
@@ -411,7 +411,7 @@ struct RoomView<'m> {
     messages: Vec<MessageView<'m>>,
 }
 
-impl PartRow for RoomRow {
+impl PageRow for RoomRow {
     fn render(
         &self,
         templates: &Templates,
@@ -656,7 +656,7 @@ impl<'o> Row<'o> {
 /// Table rows: each record renders as one `<tr>`.
 macro_rules! table_rows {
     ($($record:ty => $row:ident),* $(,)?) => {
-        $(impl PartRow for $record {
+        $(impl PageRow for $record {
             fn render(&self, _templates: &Templates, _index: u64, out: &mut Vec<u8>) -> Result<(), minijinja::Error> {
                 $row(self, Row::start(out)).end();
                 Ok(())

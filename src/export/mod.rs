@@ -13,7 +13,7 @@ mod files;
 mod html;
 mod manifest;
 pub mod names;
-mod parts;
+mod page_rows;
 mod sections;
 mod short_text;
 mod tally;
@@ -674,7 +674,7 @@ impl ExportRun<'_> {
         // An export begun by an earlier version kept index.html's rows in
         // parts of their own: they are not needed any more.
         remove_legacy_parts(&self.dir)?;
-        let legacy_parts = format!("{}/", parts::PARTS_DIR);
+        let legacy_parts = format!("{}/", LEGACY_PARTS_DIR);
         self.manifest
             .files
             .retain(|f| !f.path.starts_with(&legacy_parts));
@@ -725,9 +725,13 @@ impl ExportRun<'_> {
     }
 }
 
+/// Where exports begun by earlier versions (before index.html was written
+/// in one pass) kept each section's rows; removed when one is resumed.
+const LEGACY_PARTS_DIR: &str = "index-parts";
+
 /// Removes the folder where earlier versions kept index.html's rows.
 fn remove_legacy_parts(dir: &Path) -> Result<(), ExportError> {
-    let folder = dir.join(parts::PARTS_DIR);
+    let folder = dir.join(LEGACY_PARTS_DIR);
     match std::fs::remove_dir_all(&folder) {
         Ok(()) => Ok(()),
         Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),

@@ -7,7 +7,7 @@ use super::html::PageSection;
 use super::html::RoomRow;
 use super::manifest::FileEntry;
 use super::names::UniqueStems;
-use super::parts::{Companion, PartRow, PartWriter};
+use super::page_rows::{Companion, PageRow, RowWriter};
 use super::short_text::ShortText;
 use super::tally::{HourlyContract, HourlyContracts, WeekRow, WeeklyHours, YearTally};
 use super::{ExportError, ExportRun, Pass, html, io_error, transcript};
@@ -99,12 +99,12 @@ pub(crate) fn replay_rows(run: &mut ExportRun<'_>, pass: Pass) -> Result<(), Exp
     }
 }
 
-fn replay<T: DeserializeOwned + PartRow>(
+fn replay<T: DeserializeOwned + PageRow>(
     run: &mut ExportRun<'_>,
     pass: Pass,
     json_name: &str,
 ) -> Result<(), ExportError> {
-    let mut rows = PartWriter::start(run, page_section(pass)?, ROWS_PER_BATCH)?;
+    let mut rows = RowWriter::start(run, page_section(pass)?, ROWS_PER_BATCH)?;
     let path = run.path(json_name);
     // A section with nothing to list may have written no file.
     if run.manifest.files.iter().any(|f| f.path == json_name) {
@@ -125,7 +125,7 @@ fn replay_rooms(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         .filter(|f| f.section == Pass::Messages.section() && f.path.ends_with(".json"))
         .map(|f| f.path.clone())
         .collect();
-    let mut rows = PartWriter::start(run, PageSection::Rooms, 4)?;
+    let mut rows = RowWriter::start(run, PageSection::Rooms, 4)?;
     for json_file in room_files {
         let path = run.path(&json_file);
         let bytes = std::fs::read(&path).map_err(io_error("read back", &path))?;
@@ -322,7 +322,7 @@ type CsvSpec<T> = (
 
 /// A section that is a plain list: JSON, and CSV when `csv` is given.
 /// With `only_if_any`, no file is written when the list is empty.
-fn collection<T: Serialize + PartRow>(
+fn collection<T: Serialize + PageRow>(
     run: &mut ExportRun<'_>,
     pass: Pass,
     stream: RecordStream<'_, T>,
@@ -339,7 +339,7 @@ fn collection<T: Serialize + PartRow>(
         return Ok(0);
     }
     let mut json = JsonArray::create(run, json_name)?;
-    let mut rows = PartWriter::start(run, page_section(pass)?, ROWS_PER_BATCH)?;
+    let mut rows = RowWriter::start(run, page_section(pass)?, ROWS_PER_BATCH)?;
     let mut table = match &csv {
         Some((name, header, _)) => Some(CsvFile::create(run, name, header)?),
         None => None,
@@ -380,7 +380,7 @@ fn contracts(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
     let stream = open(pass, run.platform.contracts(run.account))?;
     let mut json = JsonArray::create(run, "contracts.json")?;
     let mut table = CsvFile::create(run, "contracts.csv", CONTRACT_COLUMNS)?;
-    let mut rows = PartWriter::start(run, page_section(pass)?, ROWS_PER_BATCH)?;
+    let mut rows = RowWriter::start(run, page_section(pass)?, ROWS_PER_BATCH)?;
     let (mut open_contracts, mut billed, mut hours) = (0u64, Money::ZERO, 0.0f64);
     for item in stream {
         let contract = item.map_err(|e| platform_error(pass, e))?;
@@ -469,7 +469,7 @@ fn hourly_contracts(run: &ExportRun<'_>) -> Result<HourlyContracts, ExportError>
 }
 
 /// transactions.csv, written on the renderer thread from the records the
-/// export thread is done with (see `parts`).
+/// export thread is done with (see `page_rows`).
 struct TransactionTable {
     table: CsvFile,
     account: AccountColumns,
@@ -509,7 +509,7 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         account: AccountColumns::of(run),
         accepted: Arc::clone(&table_bytes),
     };
-    let mut rows = PartWriter::start_with(
+    let mut rows = RowWriter::start_with(
         run,
         page_section(pass)?,
         ROWS_PER_BATCH,
@@ -623,7 +623,7 @@ fn messages(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
     let folder = run.path(MESSAGES_DIR);
     clear_messages_folder(&folder)?;
     let stream = open(pass, run.platform.rooms(run.account))?;
-    let mut rows = PartWriter::start(run, page_section(pass)?, 4)?;
+    let mut rows = RowWriter::start(run, page_section(pass)?, 4)?;
     let mut stems = UniqueStems::new();
     let (mut rooms, mut messages) = (0u64, 0u64);
     for item in stream {

@@ -17,12 +17,8 @@ use std::io::{self, Write};
 use std::sync::mpsc::{self, SyncSender};
 use std::thread::JoinHandle;
 
-/// Where legacy exports (before the page was written in one pass) kept
-/// each section's rows; removed when such an export is resumed.
-pub(crate) const PARTS_DIR: &str = "index-parts";
-
 /// A record that can render itself as part of index.html.
-pub(crate) trait PartRow: Send + 'static {
+pub(crate) trait PageRow: Send + 'static {
     /// Renders the `index`-th record of its section into `out`.
     fn render(
         &self,
@@ -57,7 +53,7 @@ enum RenderFailure {
 type Rendered<C> = (Option<AtomicFile>, u64, C);
 
 /// The exporting side of one renderer thread.
-pub(crate) struct PartWriter<T: PartRow, C: Companion<T> = NoCompanion> {
+pub(crate) struct RowWriter<T: PageRow, C: Companion<T> = NoCompanion> {
     /// Where the companion writes, for error messages.
     companion_relative: String,
     batch: Vec<T>,
@@ -69,7 +65,7 @@ pub(crate) struct PartWriter<T: PartRow, C: Companion<T> = NoCompanion> {
 /// Batches in flight per renderer: bounds memory.
 const BATCHES_IN_FLIGHT: usize = 4;
 
-impl<T: PartRow> PartWriter<T> {
+impl<T: PageRow> RowWriter<T> {
     /// Starts the renderer for `section`; records travel in batches of
     /// `batch_size` (small for large records such as message rooms).
     pub(crate) fn start(
@@ -87,7 +83,7 @@ impl<T: PartRow> PartWriter<T> {
     }
 }
 
-impl<T: PartRow, C: Companion<T>> PartWriter<T, C> {
+impl<T: PageRow, C: Companion<T>> RowWriter<T, C> {
     /// As `start`, with `companion` (writing `companion_relative`) fed
     /// every record on the renderer thread before its row is rendered.
     pub(crate) fn start_with(
@@ -146,7 +142,7 @@ impl<T: PartRow, C: Companion<T>> PartWriter<T, C> {
                 "start rendering index.html",
                 &run.path(INDEX_HTML),
             ))?;
-        Ok(PartWriter {
+        Ok(RowWriter {
             companion_relative: companion_relative.to_string(),
             batch: Vec::with_capacity(batch_size),
             batch_size: batch_size.max(1),
@@ -220,7 +216,7 @@ impl<T: PartRow, C: Companion<T>> PartWriter<T, C> {
     }
 }
 
-impl<T: PartRow, C: Companion<T>> Drop for PartWriter<T, C> {
+impl<T: PageRow, C: Companion<T>> Drop for RowWriter<T, C> {
     fn drop(&mut self) {
         // Abandoned (error or cancel): let the renderer end; the page is
         // removed when the AtomicFile it returns is dropped, and built
