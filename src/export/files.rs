@@ -197,7 +197,8 @@ impl AtomicFile {
     /// Appends what `write` puts into the buffer it is given: for a
     /// pipelined file that is the chunk on its way to the writer thread, so
     /// a serialiser writes straight into it rather than into a buffer of
-    /// its own that is then copied. On error nothing is appended.
+    /// its own that is then copied. When `write` fails, nothing it wrote is
+    /// kept.
     pub fn write_with(
         &mut self,
         write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>,

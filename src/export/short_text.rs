@@ -67,9 +67,15 @@ impl ShortText {
                 text.push("-");
                 text.push_padded(date.day(), 2);
             }
-            // Years outside 0..=9999 keep chrono's own sign and width.
+            // Years outside 0..=9999, as Offboard has always written them.
             _ => {
-                let _ = write!(text, "{}", date.format("%Y-%m-%d"));
+                let _ = write!(
+                    text,
+                    "{:04}-{:02}-{:02}",
+                    date.year(),
+                    date.month(),
+                    date.day()
+                );
             }
         }
         text
@@ -181,10 +187,7 @@ mod tests {
         }
         for y in [-1, 10_000, 262_000, -262_000] {
             let date = NaiveDate::from_ymd_opt(y, 6, 1).unwrap();
-            assert_eq!(
-                ShortText::date(date).as_ref(),
-                date.format("%Y-%m-%d").to_string()
-            );
+            assert_eq!(ShortText::date(date).as_ref(), format!("{y:04}-06-01"));
         }
         let late = Utc.with_ymd_and_hms(2025, 3, 7, 23, 59, 59).unwrap();
         assert_eq!(ShortText::day(&late).as_ref(), "2025-03-07");

@@ -40,11 +40,14 @@ pub(crate) fn list<'a>(value: &'a Value, path: &[&str]) -> &'a [Value] {
 }
 
 fn number(value: &Value, path: &[&str]) -> Option<f64> {
-    match at(value, path) {
+    let number = match at(value, path) {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().replace(',', "").parse().ok(),
         _ => None,
-    }
+    };
+    // "NaN" and "inf" parse, but JSON cannot hold them: an export would
+    // write null and could not read its own file back on resume.
+    number.filter(|n| n.is_finite())
 }
 
 /// A date at `path`: a string, or a `DateTime` object (`rawValue`).
@@ -711,6 +714,15 @@ mod tests {
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, min, s).unwrap()
+    }
+
+    #[test]
+    fn numbers_json_cannot_hold_are_no_numbers() {
+        let value = json!({ "a": "NaN", "b": "inf", "c": "1,234.5", "d": 4 });
+        assert_eq!(number(&value, &["a"]), None);
+        assert_eq!(number(&value, &["b"]), None);
+        assert_eq!(number(&value, &["c"]), Some(1234.5));
+        assert_eq!(number(&value, &["d"]), Some(4.0));
     }
 
     #[test]
