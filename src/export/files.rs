@@ -451,19 +451,17 @@ fn write_chunks(
     Ok(file)
 }
 
-/// Commits several files at once, letting their writer threads finish in
-/// parallel. Returns results in the same order.
-pub fn commit_all(
-    mut files: Vec<AtomicFile>,
-    durability: Durability,
-) -> Vec<(PathBuf, io::Result<WrittenFile>)> {
+/// Commits several export files at once, letting their writer threads
+/// finish in parallel; they reach the disk with the rest of the export
+/// (`make_durable`). Returns results in the same order.
+pub fn commit_all(mut files: Vec<AtomicFile>) -> Vec<(PathBuf, io::Result<WrittenFile>)> {
     let closed: Vec<io::Result<()>> = files.iter_mut().map(AtomicFile::close_input).collect();
     files
         .into_iter()
         .zip(closed)
         .map(|(file, closed)| {
             let path = file.path().to_path_buf();
-            let result = closed.and_then(|()| file.commit(durability));
+            let result = closed.and_then(|()| file.commit(Durability::AtEnd));
             (path, result)
         })
         .collect()

@@ -9,7 +9,7 @@
 //! auto-escaping for `.html` templates); a Content-Security-Policy forbids
 //! the page any network access.
 
-use super::files::{AtomicFile, Durability, WriteMode};
+use super::files::{AtomicFile, WriteMode};
 use super::page_rows::PageRow;
 use super::sections::{
     contract_kind_label, contract_status_label, day, dispute_status_label, job_post_status_label,
@@ -379,7 +379,7 @@ pub(crate) fn finish_page(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         .map_err(template_error)?;
     page.write_all(&end)
         .map_err(io_error("write index.html", &path))?;
-    run.commit(vec![(page, INDEX_HTML, "index", 0)], Durability::AtEnd)?;
+    run.commit(vec![(page, INDEX_HTML, "index", 0)])?;
     run.finish_section("index", 0);
     Ok(())
 }

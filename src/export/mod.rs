@@ -30,7 +30,7 @@ use crate::model::account::{PlatformId, Profile};
 use crate::model::wizard::ExportRecord;
 use crate::platform::{Platform, PlatformError};
 use chrono::{DateTime, Utc};
-use files::{AtomicFile, Durability, WriteMode, commit_all, hash_file, is_partial_name};
+use files::{AtomicFile, WriteMode, commit_all, hash_file, is_partial_name};
 use manifest::ManifestProblem;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -617,7 +617,6 @@ impl ExportRun<'_> {
     pub(crate) fn commit(
         &mut self,
         finished: Vec<(AtomicFile, &str, &str, u64)>,
-        durability: Durability,
     ) -> Result<(), ExportError> {
         let mut labels = Vec::with_capacity(finished.len());
         let mut files = Vec::with_capacity(finished.len());
@@ -626,7 +625,7 @@ impl ExportRun<'_> {
             files.push(file);
         }
         for ((path, result), (relative, section, records)) in
-            commit_all(files, durability).into_iter().zip(labels)
+            commit_all(files).into_iter().zip(labels)
         {
             let written = result.map_err(io_error(format!("finish {relative}"), &path))?;
             self.bytes_done += written.bytes;

@@ -297,7 +297,7 @@ fn commit(
     for ((file, _, _), (relative, records)) in finished.into_iter().zip(files.iter()) {
         to_commit.push((file, relative.as_str(), section, *records));
     }
-    run.commit(to_commit, Durability::AtEnd)
+    run.commit(to_commit)
 }
 
 fn profile(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
