@@ -71,14 +71,13 @@ pub struct HourlyContract<'c> {
 pub struct HourlyContracts {
     text: String,
     entries: Vec<HourlyEntry>,
-    /// `entries[i].id_hash` for each `i`, in the same (sorted) order.
+    /// The hash of `entries[i]`'s id for each `i`, sorted by `finish`.
     hashes: Vec<u64>,
 }
 
 /// Where one contract's id, title and client lie in the shared buffer.
 #[derive(Debug)]
 struct HourlyEntry {
-    id_hash: u64,
     start: u32,
     id_len: u32,
     title_len: u32,
@@ -102,8 +101,8 @@ impl HourlyContracts {
         self.text.push_str(id);
         self.text.push_str(contract.title);
         self.text.push_str(contract.counterparty);
+        self.hashes.push(id_hash(id));
         self.entries.push(HourlyEntry {
-            id_hash: id_hash(id),
             start,
             id_len,
             title_len,
@@ -114,18 +113,21 @@ impl HourlyContracts {
 
     /// Sorts for lookups and gives back unused capacity.
     pub fn finish(mut self) -> Self {
-        let text = std::mem::take(&mut self.text);
+        let text = &self.text;
+        let mut keyed: Vec<(u64, HourlyEntry)> = std::mem::take(&mut self.hashes)
+            .into_iter()
+            .zip(std::mem::take(&mut self.entries))
+            .collect();
         // By hash, then id: equal ids end up side by side for dedup, and
         // the first one pushed stays (the sort is stable).
-        self.entries.sort_by(|a, b| {
-            (a.id_hash, Self::id_in(&text, a)).cmp(&(b.id_hash, Self::id_in(&text, b)))
+        keyed.sort_by(|(a_hash, a), (b_hash, b)| {
+            (a_hash, Self::id_in(text, a)).cmp(&(b_hash, Self::id_in(text, b)))
         });
-        self.entries
-            .dedup_by(|later, first| Self::id_in(&text, later) == Self::id_in(&text, first));
-        self.text = text;
+        keyed.dedup_by(|(_, later), (_, first)| {
+            Self::id_in(text, later) == Self::id_in(text, first)
+        });
+        (self.hashes, self.entries) = keyed.into_iter().unzip();
         self.text.shrink_to_fit();
-        self.entries.shrink_to_fit();
-        self.hashes = self.entries.iter().map(|entry| entry.id_hash).collect();
         self
     }
 
@@ -133,10 +135,12 @@ impl HourlyContracts {
         let hash = id_hash(id);
         let first = self.hashes.partition_point(|h| *h < hash);
         let entry = self
-            .entries
+            .hashes
             .get(first..)?
             .iter()
-            .take_while(|entry| entry.id_hash == hash)
+            .zip(self.entries.get(first..)?)
+            .take_while(|(entry_hash, _)| **entry_hash == hash)
+            .map(|(_, entry)| entry)
             .find(|entry| Self::id_in(&self.text, entry) == id)?;
         let title_start = entry.start as usize + entry.id_len as usize;
         let counterparty_start = title_start + entry.title_len as usize;
