@@ -8,7 +8,8 @@
 //! system each fsync is a journal commit, thousands per export. A power
 //! cut before then costs only work: a resumed export re-hashes every
 //! finished section and writes again whatever does not match its manifest
-//! entry.
+//! entry. Large files are handed to the disk in windows while they are
+//! written, so that final sync finds little left to write.
 //!
 //! Large files are written through a pipeline: the export thread serialises
 //! records into big buffers and a writer thread hashes them and writes them
@@ -30,6 +31,9 @@ const PIPELINE_CHUNK: usize = 128 * 1024;
 const PIPELINE_DEPTH: usize = 3;
 /// Buffer of small files written directly.
 const DIRECT_BUFFER: usize = 32 * 1024;
+/// A large file's data is handed to the disk in windows of this size while
+/// the file is still being written (see `HashingFile::start_writeback`).
+const WRITEBACK_WINDOW: u64 = 8 * 1024 * 1024;
 
 /// The size and SHA-256 of a finished file, as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,10 +87,43 @@ struct HashingFile {
     file: File,
     hasher: Sha256,
     bytes: u64,
+    /// Where the data not yet handed to the disk starts.
+    writeback_from: u64,
     budget: DiskBudget,
 }
 
 impl HashingFile {
+    /// Asks the kernel to start writing the last window to the disk now,
+    /// without waiting for it. Left alone, the kernel keeps hundreds of MB
+    /// dirty in memory and the disk idles until the sync at the end of the
+    /// export has to write them all; started early, the disk writes while
+    /// the export is still formatting records, and the final sync finds
+    /// little left. Only a hint: failures are ignored, the final sync is
+    /// what makes the data durable.
+    fn start_writeback(&mut self) {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            let (Ok(offset), Ok(length)) = (
+                i64::try_from(self.writeback_from),
+                i64::try_from(self.bytes - self.writeback_from),
+            ) else {
+                return;
+            };
+            // SAFETY: sync_file_range reads no memory of ours; the file
+            // descriptor is open for as long as `self.file` lives.
+            unsafe {
+                libc::sync_file_range(
+                    self.file.as_raw_fd(),
+                    offset,
+                    length,
+                    libc::SYNC_FILE_RANGE_WRITE,
+                );
+            }
+        }
+        self.writeback_from = self.bytes;
+    }
+
     fn finish(self) -> (File, WrittenFile) {
         let sha256 = self.hasher.finalize().into();
         (
@@ -105,6 +142,9 @@ impl Write for HashingFile {
         let written = self.file.write(&buf[..allowed])?;
         self.hasher.update(&buf[..written]);
         self.bytes += written as u64;
+        if self.bytes - self.writeback_from >= WRITEBACK_WINDOW {
+            self.start_writeback();
+        }
         Ok(written)
     }
 
@@ -171,6 +211,7 @@ impl AtomicFile {
             file,
             hasher: Sha256::new(),
             bytes: 0,
+            writeback_from: 0,
             budget: budget.clone(),
         };
         let sink = match mode {
@@ -627,7 +668,9 @@ mod tests {
     #[test]
     fn direct_and_pipelined_files_hash_what_they_write() {
         let dir = tempfile::tempdir().unwrap();
-        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        // Over two write-back windows, so data handed to the disk early is
+        // in the file and the hash too.
+        let data: Vec<u8> = (0..20_000_000u32).map(|i| (i % 251) as u8).collect();
         for (name, mode) in [
             ("a.bin", WriteMode::Direct),
             ("b.bin", WriteMode::Pipelined),
