@@ -157,9 +157,16 @@ fn connect(
     }
     let saved = match store.map(|s| s.load_readonly()) {
         Some(Loaded::Resumed(saved)) => *saved,
-        Some(Loaded::Damaged { problem, .. }) => {
-            eprintln!("offboard: warning: saved progress ignored, {problem}");
-            SavedState::default()
+        Some(Loaded::Damaged {
+            problem, salvaged, ..
+        }) => {
+            let path = store.map(|s| s.path()).unwrap_or_default();
+            eprintln!(
+                "offboard: warning: saved progress not read whole ({problem}); the file is left \
+                 as it is: {}",
+                path.display()
+            );
+            salvaged.map(|s| *s).unwrap_or_default()
         }
         _ => SavedState::default(),
     };

@@ -5,10 +5,12 @@
 use crate::export;
 use crate::model::account::PlatformId;
 use crate::model::closing::receipt_text;
+use crate::model::closure_check::ClosureCheck;
 use crate::model::handoff::contacts_from_contracts;
 use crate::model::review::{AccountChange, ChangeKind, ClosureOutcome};
 use crate::model::wizard::SourceSettings;
 use crate::model::wizard::{Effect, Event, FetchStatus, Receipt, SavedState, VerifyOutcome};
+use crate::platform::endpoint::check_api_endpoint;
 use crate::platform::upwork::api::{ApiConfig, TokenSource, UpworkApi, UpworkPlatform};
 use crate::platform::upwork::auth::{self, ApiKey, OAuthEndpoints, UpworkTokenSource};
 use crate::platform::upwork::secrets::{Secret, SecretStore};
@@ -16,10 +18,11 @@ use crate::platform::upwork_csv::UpworkCsvPlatform;
 use crate::platform::{Platform, PlatformError, demo::DemoPlatform};
 use crate::store::{Store, write_atomically};
 use chrono::{DateTime, Utc};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// The current time; injected so tests and snapshots are reproducible.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -87,6 +90,21 @@ impl ApiAccess {
             .get_or_init(|| SecretStore::new(self.secrets_dir.clone()))
     }
 
+    /// The GraphQL endpoint other than Upwork's to use, if any: the command
+    /// line or environment first, then the saved progress.
+    pub fn endpoint_for(&self, sources: &SourceSettings) -> Option<String> {
+        self.api_base.clone().or_else(|| sources.api_base.clone())
+    }
+
+    /// The endpoint the token goes to, as the connect page shows it, or
+    /// why it is refused.
+    pub fn endpoint_in_use(&self, sources: &SourceSettings) -> Result<String, String> {
+        let base = self
+            .endpoint_for(sources)
+            .unwrap_or_else(|| ApiConfig::default().base_url);
+        check_api_endpoint(&base).map(|url| url.to_string())
+    }
+
     /// A token source for the saved key, if the user has connected.
     pub fn token_source(&self) -> Result<Option<UpworkTokenSource>, String> {
         UpworkTokenSource::from_store(self.secrets().clone(), self.endpoints.clone())
@@ -123,8 +141,11 @@ pub fn default_platforms(clock: Clock, api: ApiAccess) -> PlatformFactory {
                 .token_source()
                 .map_err(PlatformError::Refused)?
                 .ok_or_else(|| PlatformError::Refused("connect with your API key first".into()))?;
-            let base = c.sources.api_base.as_deref().or(api.api_base.as_deref());
-            upwork_platform(Arc::new(tokens), base, clock())
+            upwork_platform(
+                Arc::new(tokens),
+                api.endpoint_for(c.sources).as_deref(),
+                clock(),
+            )
         }
     })
 }
@@ -139,15 +160,32 @@ pub fn upwork_platform(
     if let Some(base) = api_base {
         config.base_url = base.to_string();
     }
+    // Every path to the API passes here: never send the token anywhere else.
+    check_api_endpoint(&config.base_url).map_err(PlatformError::Refused)?;
     let api = UpworkApi::new(config, tokens).map_err(PlatformError::from)?;
     let platform = UpworkPlatform::connect(api, today).map_err(PlatformError::from)?;
     Ok(Box::new(platform))
 }
 
-/// A worker panicked while holding the platform: nothing sound is left.
-const POISONED: &str = "an earlier task failed badly; restart Offboard";
-
 type SharedPlatform = Arc<RwLock<Option<Box<dyn Platform>>>>;
+
+/// The platform for reading. A worker that panicked is reported as a
+/// failed job; the platform it held stays usable, so the user can retry
+/// instead of restarting (sources keep no half-made changes: the demo
+/// applies each change whole, the others only read).
+fn read_platform(platform: &SharedPlatform) -> RwLockReadGuard<'_, Option<Box<dyn Platform>>> {
+    platform.read().unwrap_or_else(|poisoned| {
+        platform.clear_poison();
+        poisoned.into_inner()
+    })
+}
+
+fn write_platform(platform: &SharedPlatform) -> RwLockWriteGuard<'_, Option<Box<dyn Platform>>> {
+    platform.write().unwrap_or_else(|poisoned| {
+        platform.clear_poison();
+        poisoned.into_inner()
+    })
+}
 
 /// Everything a worker thread needs, cheap to clone into it.
 #[derive(Clone)]
@@ -177,7 +215,7 @@ impl Context {
         &self,
         work: impl FnOnce(&dyn Platform) -> Result<T, String>,
     ) -> Result<T, String> {
-        let guard = self.platform.read().map_err(|_| POISONED.to_string())?;
+        let guard = read_platform(&self.platform);
         match guard.as_ref() {
             Some(platform) => work(platform.as_ref()),
             None => Err("not connected to a platform yet".into()),
@@ -188,7 +226,7 @@ impl Context {
         &self,
         work: impl FnOnce(&mut dyn Platform) -> Result<T, String>,
     ) -> Result<T, String> {
-        let mut guard = self.platform.write().map_err(|_| POISONED.to_string())?;
+        let mut guard = write_platform(&self.platform);
         match guard.as_mut() {
             Some(platform) => work(platform.as_mut()),
             None => Err("not connected to a platform yet".into()),
@@ -211,6 +249,9 @@ pub struct Jobs {
     /// `None` only while shutting down.
     saves: Option<Sender<SavedState>>,
     saver: Option<std::thread::JoinHandle<()>>,
+    /// Why progress is not saved, when it is not (a second window, an
+    /// unreadable state file).
+    store_warning: Option<String>,
     export_cancel: Arc<AtomicBool>,
     authorize_cancel: Arc<AtomicBool>,
     fetch_cancel: Arc<AtomicBool>,
@@ -234,12 +275,16 @@ impl Jobs {
             clock,
             running: Arc::new(AtomicUsize::new(0)),
         };
+        let store_warning = store
+            .as_ref()
+            .and_then(|s| s.read_only_reason().map(str::to_string));
         let (saves, saver) = spawn_saver(context.clone(), store);
         Jobs {
             context,
             events,
             saves: Some(saves),
             saver,
+            store_warning,
             export_cancel: Arc::new(AtomicBool::new(false)),
             authorize_cancel: Arc::new(AtomicBool::new(false)),
             fetch_cancel: Arc::new(AtomicBool::new(false)),
@@ -250,6 +295,11 @@ impl Jobs {
         if let Ok(mut guard) = self.context.waker.lock() {
             *guard = Some(waker);
         }
+    }
+
+    /// Why progress is not saved, when it is not.
+    pub fn store_warning(&self) -> Option<&str> {
+        self.store_warning.as_deref()
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -283,7 +333,8 @@ impl Jobs {
                 changes,
                 sources,
             } => {
-                self.spawn("offboard-connect", move |cx| {
+                let failed = |message| Event::AccountsLoaded(Err(message));
+                self.spawn("offboard-connect", failed, move |cx| {
                     let connection = Connection {
                         platform,
                         changes: &changes,
@@ -293,9 +344,15 @@ impl Jobs {
                     cx.send(Event::AccountsLoaded(result));
                 });
             }
-            Effect::CheckApiConnection { .. } => {
-                self.spawn("offboard-auth", move |cx| {
-                    let result = cx.api.token_source().and_then(|t| {
+            Effect::CheckApiConnection { sources, .. } => {
+                let failed = |message| Event::ApiConnection {
+                    result: Err(message),
+                    storage_warning: None,
+                };
+                self.spawn("offboard-auth", failed, move |cx| {
+                    let endpoint = cx.api.endpoint_in_use(&sources);
+                    cx.send(Event::ApiEndpoint(endpoint.clone()));
+                    let result = endpoint.and_then(|_| cx.api.token_source()).and_then(|t| {
                         t.map_or(Ok(false), |t| t.is_connected().map_err(|e| e.to_string()))
                     });
                     cx.send(Event::ApiConnection {
@@ -307,7 +364,11 @@ impl Jobs {
             Effect::AuthorizeApi { key, .. } => {
                 self.authorize_cancel.store(false, Ordering::SeqCst);
                 let cancel = Arc::clone(&self.authorize_cancel);
-                self.spawn("offboard-auth", move |cx| {
+                let failed = |message| Event::ApiConnection {
+                    result: Err(message),
+                    storage_warning: None,
+                };
+                self.spawn("offboard-auth", failed, move |cx| {
                     let key = ApiKey {
                         client_id: key.client_id.trim().to_string(),
                         client_secret: Secret::new(key.client_secret.0),
@@ -326,10 +387,8 @@ impl Jobs {
                     .map(|_| true)
                     .map_err(|e| e.to_string());
                     // A new key means a new connection to the platform.
-                    if result.is_ok()
-                        && let Ok(mut guard) = cx.platform.write()
-                    {
-                        *guard = None;
+                    if result.is_ok() {
+                        *write_platform(&cx.platform) = None;
                     }
                     cx.send(Event::ApiConnection {
                         result,
@@ -339,16 +398,18 @@ impl Jobs {
             }
             Effect::CancelAuthorize => self.authorize_cancel.store(true, Ordering::SeqCst),
             Effect::DisconnectApi { .. } => {
-                self.spawn("offboard-auth", move |cx| {
+                let failed = |message| Event::ApiConnection {
+                    result: Err(message),
+                    storage_warning: None,
+                };
+                self.spawn("offboard-auth", failed, move |cx| {
                     let forgotten = match cx.api.token_source() {
                         Ok(Some(tokens)) => auth::disconnect(cx.api.secrets(), tokens.client_id())
                             .map_err(|e| e.to_string()),
                         Ok(None) => Ok(()),
                         Err(e) => Err(e),
                     };
-                    if let Ok(mut guard) = cx.platform.write() {
-                        *guard = None;
-                    }
+                    *write_platform(&cx.platform) = None;
                     cx.send(Event::ApiConnection {
                         result: forgotten.map(|()| false),
                         storage_warning: cx.api.secrets().backend().warning(),
@@ -356,19 +417,19 @@ impl Jobs {
                 });
             }
             Effect::ResetDemo => {
-                self.spawn("offboard-reset", move |cx| {
+                let failed = |message| Event::AccountsLoaded(Err(message));
+                self.spawn("offboard-reset", failed, move |cx| {
                     let rebuilt = (cx.make_platform)(&Connection {
                         platform: PlatformId::Demo,
                         changes: &[],
                         sources: &SourceSettings::default(),
                     });
-                    match (rebuilt, cx.platform.write()) {
-                        (Ok(fresh), Ok(mut guard)) => {
-                            *guard = Some(fresh);
+                    match rebuilt {
+                        Ok(fresh) => {
+                            *write_platform(&cx.platform) = Some(fresh);
                             cx.send(Event::DemoReset);
                         }
-                        (Err(e), _) => cx.send(Event::AccountsLoaded(Err(e.to_string()))),
-                        (_, Err(_)) => cx.send(Event::AccountsLoaded(Err(POISONED.into()))),
+                        Err(e) => cx.send(Event::AccountsLoaded(Err(e.to_string()))),
                     }
                 });
             }
@@ -376,7 +437,14 @@ impl Jobs {
             Effect::FetchPendingWork { account } => {
                 self.fetch_cancel.store(false, Ordering::SeqCst);
                 let cancel = Arc::clone(&self.fetch_cancel);
-                self.spawn("offboard-review", move |cx| {
+                let failed = {
+                    let account = account.clone();
+                    move |message| Event::PendingWorkLoaded {
+                        account,
+                        result: Err(message),
+                    }
+                };
+                self.spawn("offboard-review", failed, move |cx| {
                     let result = cx.with_platform(|p| {
                         let reporter = cx.clone();
                         p.watch_fetch(
@@ -409,14 +477,28 @@ impl Jobs {
                 });
             }
             Effect::LoadExportPreview { account } => {
-                self.spawn("offboard-preview", move |cx| {
+                let failed = {
+                    let account = account.clone();
+                    move |message| Event::ExportPreviewLoaded {
+                        account,
+                        result: Err(message),
+                    }
+                };
+                self.spawn("offboard-preview", failed, move |cx| {
                     let result =
                         cx.with_platform(|p| p.counts(&account).map_err(|e| e.to_string()));
                     cx.send(Event::ExportPreviewLoaded { account, result });
                 });
             }
             Effect::LoadClients { account } => {
-                self.spawn("offboard-clients", move |cx| {
+                let failed = {
+                    let account = account.clone();
+                    move |message| Event::ClientsLoaded {
+                        account,
+                        result: Err(message),
+                    }
+                };
+                self.spawn("offboard-clients", failed, move |cx| {
                     let result = cx.with_platform(|p| {
                         let contracts = p
                             .contracts(&account)
@@ -424,13 +506,14 @@ impl Jobs {
                             .map_err(|e| e.to_string())?;
                         Ok(contacts_from_contracts(&contracts))
                     });
-                    let checks = cx
-                        .with_platform(|p| Ok(p.manual_checks(&account)))
-                        .unwrap_or_default();
-                    cx.send(Event::ManualChecksLoaded {
-                        account: account.clone(),
-                        checks,
-                    });
+                    // Only checks actually read count as loaded: the close
+                    // gate waits for them.
+                    if let Ok(checks) = cx.with_platform(|p| Ok(p.manual_checks(&account))) {
+                        cx.send(Event::ManualChecksLoaded {
+                            account: account.clone(),
+                            checks,
+                        });
+                    }
                     cx.send(Event::ClientsLoaded { account, result });
                 });
             }
@@ -438,7 +521,14 @@ impl Jobs {
                 account,
                 resolution,
             } => {
-                self.spawn("offboard-resolve", move |cx| {
+                let failed = {
+                    let resolution = resolution.clone();
+                    move |message| Event::Resolved {
+                        resolution,
+                        change: Err(message),
+                    }
+                };
+                self.spawn("offboard-resolve", failed, move |cx| {
                     let now = (cx.clock)();
                     let change = cx.with_platform_mut(|p| {
                         p.resolve(&account, &resolution, now)
@@ -457,13 +547,15 @@ impl Jobs {
             Effect::RunExport { account, parent } => {
                 self.export_cancel.store(false, Ordering::SeqCst);
                 let cancel = Arc::clone(&self.export_cancel);
-                self.spawn("offboard-export", move |cx| {
+                let failed = |message| Event::ExportFinished(Err(message));
+                self.spawn("offboard-export", failed, move |cx| {
                     let event = run_export(&cx, &account, &parent, &cancel);
                     cx.send(event);
                 });
             }
             Effect::VerifyExport { folder } => {
-                self.spawn("offboard-verify", move |cx| {
+                let failed = |message| Event::Verified(Err(message));
+                self.spawn("offboard-verify", failed, move |cx| {
                     let report = export::verify(&folder);
                     cx.send(Event::Verified(Ok(VerifyOutcome {
                         files_checked: report.files_checked,
@@ -477,17 +569,44 @@ impl Jobs {
                 });
             }
             Effect::CloseAccount {
-                account,
+                clearance,
                 receipt,
                 export_folder,
             } => {
-                self.spawn("offboard-close", move |cx| {
-                    let result = close_account(&cx, &account, *receipt, export_folder.as_deref());
+                let failed = |message| Event::Closed(Err(message));
+                self.spawn("offboard-close", failed, move |cx| {
+                    let result =
+                        close_account(&cx, clearance.account(), *receipt, export_folder.as_deref());
                     cx.send(Event::Closed(result));
                 });
             }
+            Effect::CheckClosure { account, receipt } => {
+                let clock = Arc::clone(&self.context.clock);
+                let failed = move |message| {
+                    Event::ClosureChecked(ClosureCheck::CouldNotCheck {
+                        at: clock(),
+                        problem: message,
+                    })
+                };
+                self.spawn("offboard-check-closure", failed, move |cx| {
+                    let now = (cx.clock)();
+                    let check = cx
+                        .with_platform(|p| Ok(check_closure(p, &account, now)))
+                        .unwrap_or_else(|problem| ClosureCheck::CouldNotCheck { at: now, problem });
+                    let mut receipt = *receipt;
+                    receipt.evidence = Some(check.sentence(receipt.platform.company()));
+                    receipt.check = Some(check.clone());
+                    if let Some(folder) = receipt.receipt_path.as_deref().and_then(Path::parent)
+                        && let Err(e) = write_receipt_files(folder, &receipt)
+                    {
+                        log::error!("the receipt could not be rewritten: {e}");
+                    }
+                    cx.send(Event::ClosureChecked(check));
+                });
+            }
             Effect::WriteText { path, contents } => {
-                self.spawn("offboard-write", move |cx| {
+                let failed = |message| Event::TextSaved(Err(message));
+                self.spawn("offboard-write", failed, move |cx| {
                     let result = write_atomically(&path, contents.as_bytes())
                         .map(|()| path.clone())
                         .map_err(|e| {
@@ -502,7 +621,15 @@ impl Jobs {
         }
     }
 
-    fn spawn(&self, name: &str, work: impl FnOnce(Context) + Send + 'static) {
+    /// Run `work` on a named thread. A panic in it is a bug, but must not
+    /// leave the page waiting forever: `failed` turns the panic's message
+    /// into the job's own failure event, so the page offers to try again.
+    fn spawn(
+        &self,
+        name: &'static str,
+        failed: impl FnOnce(String) -> Event + Send + 'static,
+        work: impl FnOnce(Context) + Send + 'static,
+    ) {
         let cx = self.context.clone();
         cx.running.fetch_add(1, Ordering::SeqCst);
         let guard = RunningGuard(Arc::clone(&cx.running));
@@ -510,7 +637,16 @@ impl Jobs {
             .name(name.to_string())
             .spawn(move || {
                 let _guard = guard;
-                work(cx);
+                let reporter = cx.clone();
+                let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| work(cx)));
+                if let Err(payload) = outcome {
+                    let message = panic_message(payload.as_ref());
+                    log::error!("the {name} thread panicked: {message}");
+                    reporter.send(failed(format!(
+                        "Offboard hit an internal error ({message}). Nothing was lost; try \
+                         again, and if it happens again restart Offboard and report it."
+                    )));
+                }
             });
         if let Err(e) = spawned {
             log::error!("could not start the {name} thread: {e}");
@@ -518,11 +654,20 @@ impl Jobs {
     }
 }
 
+/// The text a panic carries, when it is text.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
 fn connect(
     cx: &Context,
     connection: &Connection<'_>,
 ) -> Result<Vec<crate::model::account::AccountSummary>, String> {
-    let mut guard = cx.platform.write().map_err(|_| POISONED.to_string())?;
+    let mut guard = write_platform(&cx.platform);
     let current = guard.as_ref().map(|p| p.id());
     // The CSV source is rebuilt every time: its files may have changed.
     if current != Some(connection.platform) || connection.platform == PlatformId::UpworkCsv {
@@ -578,13 +723,20 @@ fn close_account(
     account: &str,
     mut receipt: Receipt,
     export_folder: Option<&Path>,
-) -> Result<(crate::model::review::ClosureOutcome, Option<PathBuf>), String> {
+) -> Result<(ClosureOutcome, Option<PathBuf>), String> {
     let now = (cx.clock)();
     let outcome = cx.with_platform_mut(|p| {
         if p.can_act() {
             return p.close_account(account, now).map_err(|e| e.to_string());
         }
-        Ok(confirmed_on_website(p, account, now))
+        let check = check_closure(p, account, now);
+        Ok(ClosureOutcome {
+            closed_at: now,
+            reference: format!("confirmed by you on {}", now.format("%Y-%m-%d %H:%M UTC")),
+            reactivate_until: None,
+            evidence: Some(check.sentence(p.id().company())),
+            check: Some(check),
+        })
     })?;
     let Some(folder) = export_folder else {
         return Ok((outcome, None));
@@ -592,25 +744,17 @@ fn close_account(
     receipt.closed_at = outcome.closed_at;
     receipt.reference = outcome.reference.clone();
     receipt.reactivate_until = outcome.reactivate_until;
-    receipt.receipt_path = Some(folder.join("receipt.txt"));
-    // The account is closed whatever happens to the receipt file: a failure
-    // here is reported on the done page, not as a failed closing.
-    let written = serde_json::to_vec_pretty(&receipt)
-        .map_err(|e| e.to_string())
-        .and_then(|json| {
-            export::add_file(folder, "receipt.json", &json, "receipt", 1)
-                .map_err(|e| e.to_string())?;
-            export::add_file(
-                folder,
-                "receipt.txt",
-                receipt_text(&receipt).as_bytes(),
-                "receipt",
-                1,
-            )
-            .map_err(|e| e.to_string())
-        });
+    receipt.evidence = outcome.evidence.clone();
+    receipt.check = outcome.check.clone();
+    receipt.receipt_path = Some(folder.join(export::RECEIPT_TEXT));
+    // The account is closed whatever happens to the receipt file, even a
+    // bug: a failure here is reported on the done page, not as a failed
+    // closing.
+    let written =
+        std::panic::catch_unwind(AssertUnwindSafe(|| write_receipt_files(folder, &receipt)))
+            .unwrap_or_else(|payload| Err(panic_message(payload.as_ref())));
     match written {
-        Ok(()) => Ok((outcome, Some(folder.join("receipt.txt")))),
+        Ok(()) => Ok((outcome, receipt.receipt_path)),
         Err(e) => {
             log::error!(
                 "the receipt could not be written into {}: {e}",
@@ -621,30 +765,40 @@ fn close_account(
     }
 }
 
-/// The user closed the account on the website; check what can be checked:
-/// a closed account's API refuses to answer.
-fn confirmed_on_website(
-    platform: &dyn Platform,
-    account: &str,
-    now: DateTime<Utc>,
-) -> ClosureOutcome {
-    let evidence = match (platform.id(), platform.pending_work(account)) {
-        (PlatformId::Upwork, Err(e)) => format!(
-            "You closed it on the website; verified: the API no longer answers for the account ({e})."
-        ),
-        (PlatformId::Upwork, Ok(work)) if work.closed => {
-            "You closed it on the website; verified: the API reports it closed.".to_string()
-        }
-        (PlatformId::Upwork, Ok(_)) => "You closed it on the website; not verified: the API \
-             still answered for the account just now (closing can take a while to reach it)."
-            .to_string(),
-        _ => "You closed it on the website; files cannot verify it.".to_string(),
-    };
-    ClosureOutcome {
-        closed_at: now,
-        reference: format!("confirmed by you on {}", now.format("%Y-%m-%d %H:%M UTC")),
-        reactivate_until: None,
-        evidence: Some(evidence),
+/// receipt.json and receipt.txt beside the export's manifest.
+fn write_receipt_files(folder: &Path, receipt: &Receipt) -> Result<(), String> {
+    let json = serde_json::to_vec_pretty(receipt).map_err(|e| e.to_string())?;
+    export::write_closing_file(folder, export::RECEIPT_JSON, &json).map_err(|e| e.to_string())?;
+    export::write_closing_file(
+        folder,
+        export::RECEIPT_TEXT,
+        receipt_text(receipt).as_bytes(),
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// Ask the platform whether an account closed on its website is gone, and
+/// say only what was observed.
+fn check_closure(platform: &dyn Platform, account: &str, now: DateTime<Utc>) -> ClosureCheck {
+    if !platform.sees_account_state() {
+        return ClosureCheck::CannotCheck;
+    }
+    match platform.pending_work(account) {
+        Ok(work) if work.closed => ClosureCheck::VerifiedClosed {
+            at: now,
+            how: "the API reports the account closed".into(),
+        },
+        Ok(_) => ClosureCheck::StillOpen { at: now },
+        Err(PlatformError::AccountClosed) => ClosureCheck::VerifiedClosed {
+            at: now,
+            how: "the API answers that the account is closed".into(),
+        },
+        // A refused sign-in often follows a closing, but proves nothing:
+        // the key may have been revoked for another reason.
+        Err(e) => ClosureCheck::CouldNotCheck {
+            at: now,
+            problem: e.to_string(),
+        },
     }
 }
 
@@ -664,11 +818,17 @@ fn spawn_saver(
                     state = newer;
                     taken += 1;
                 }
-                if let Some(store) = &store
-                    && let Err(e) = store.save(&state)
-                {
-                    log::error!("{e}");
-                    cx.send(Event::SaveFailed(e.to_string()));
+                // A read-only store was reported once, at start.
+                if let Some(store) = store.as_ref().filter(|s| s.read_only_reason().is_none()) {
+                    let saved = std::panic::catch_unwind(AssertUnwindSafe(|| store.save(&state)))
+                        .map_err(|payload| {
+                            format!("an internal error ({})", panic_message(payload.as_ref()))
+                        })
+                        .and_then(|saved| saved.map_err(|e| e.to_string()));
+                    if let Err(e) = saved {
+                        log::error!("{e}");
+                        cx.send(Event::SaveFailed(e));
+                    }
                 }
                 cx.running.fetch_sub(taken, Ordering::SeqCst);
             }
@@ -692,5 +852,240 @@ impl Drop for Jobs {
         {
             log::error!("the saving thread failed while shutting down");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::account::{
+        AccountSummary, Contract, Dispute, Feedback, JobPost, MessageRoom, Offer, Profile,
+        Proposal, SectionCounts, TeamMember, Transaction,
+    };
+    use crate::model::review::PendingWork;
+    use crate::platform::RecordStream;
+    use chrono::TimeZone;
+    use std::time::{Duration, Instant};
+
+    type Answer = Box<dyn Fn() -> Result<PendingWork, PlatformError> + Send + Sync>;
+
+    /// The demo platform, except that the pending work answers as scripted
+    /// and reading the profile panics, as a bug in a platform source would.
+    struct Panicky(DemoPlatform, Answer);
+
+    fn panicky() -> Result<Panicky, PlatformError> {
+        Ok(Panicky(
+            DemoPlatform::new(now(), &[])?,
+            Box::new(|| panic!("attempt to add with overflow")),
+        ))
+    }
+
+    impl Platform for Panicky {
+        fn id(&self) -> PlatformId {
+            self.0.id()
+        }
+        fn sees_account_state(&self) -> bool {
+            true
+        }
+        fn accounts(&self) -> Result<Vec<AccountSummary>, PlatformError> {
+            self.0.accounts()
+        }
+        fn pending_work(&self, _: &str) -> Result<PendingWork, PlatformError> {
+            (self.1)()
+        }
+        fn profile(&self, _: &str) -> Result<Profile, PlatformError> {
+            panic!("a profile bug")
+        }
+        fn counts(&self, a: &str) -> Result<SectionCounts, PlatformError> {
+            self.0.counts(a)
+        }
+        fn contracts(&self, a: &str) -> Result<RecordStream<'_, Contract>, PlatformError> {
+            self.0.contracts(a)
+        }
+        fn proposals(&self, a: &str) -> Result<RecordStream<'_, Proposal>, PlatformError> {
+            self.0.proposals(a)
+        }
+        fn offers(&self, a: &str) -> Result<RecordStream<'_, Offer>, PlatformError> {
+            self.0.offers(a)
+        }
+        fn job_posts(&self, a: &str) -> Result<RecordStream<'_, JobPost>, PlatformError> {
+            self.0.job_posts(a)
+        }
+        fn team(&self, a: &str) -> Result<RecordStream<'_, TeamMember>, PlatformError> {
+            self.0.team(a)
+        }
+        fn transactions(&self, a: &str) -> Result<RecordStream<'_, Transaction>, PlatformError> {
+            self.0.transactions(a)
+        }
+        fn feedback(&self, a: &str) -> Result<RecordStream<'_, Feedback>, PlatformError> {
+            self.0.feedback(a)
+        }
+        fn disputes(&self, a: &str) -> Result<RecordStream<'_, Dispute>, PlatformError> {
+            self.0.disputes(a)
+        }
+        fn rooms(&self, a: &str) -> Result<RecordStream<'_, MessageRoom>, PlatformError> {
+            self.0.rooms(a)
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn panicky_jobs(dir: &Path) -> Jobs {
+        let clock: Clock = Arc::new(now);
+        let factory: PlatformFactory =
+            Arc::new(|_: &Connection<'_>| Ok(Box::new(panicky()?) as Box<dyn Platform>));
+        Jobs::new(factory, ApiAccess::system(dir.to_path_buf()), None, clock)
+    }
+
+    /// Events until `done` says the awaited one came, or a generous limit
+    /// passes (a hang is the failure this guards against, not slowness).
+    fn wait_for(jobs: &Jobs, done: impl Fn(&Event) -> bool) -> Vec<Event> {
+        let start = Instant::now();
+        let mut seen = Vec::new();
+        while start.elapsed() < Duration::from_secs(60) {
+            seen.extend(jobs.drain());
+            if seen.iter().any(&done) {
+                return seen;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        panic!("no answer in time; events so far: {seen:?}");
+    }
+
+    #[test]
+    fn a_panicking_worker_reports_a_failure_and_the_next_try_runs() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let jobs = panicky_jobs(dir.path());
+        jobs.run(Effect::LoadAccounts {
+            platform: PlatformId::Demo,
+            changes: Vec::new(),
+            sources: SourceSettings::default(),
+        });
+        wait_for(&jobs, |e| matches!(e, Event::AccountsLoaded(Ok(_))));
+        for attempt in 0..2 {
+            jobs.run(Effect::FetchPendingWork {
+                account: "freelancer".into(),
+            });
+            let events = wait_for(&jobs, |e| matches!(e, Event::PendingWorkLoaded { .. }));
+            let message = events
+                .iter()
+                .find_map(|e| match e {
+                    Event::PendingWorkLoaded {
+                        result: Err(message),
+                        ..
+                    } => Some(message.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            // Each try reaches the platform again: no poisoned lock, no
+            // "restart Offboard" after the first bug.
+            assert!(
+                message.contains("internal error (attempt to add with overflow)"),
+                "try {attempt}: {message}"
+            );
+            assert!(message.contains("try again"), "{message}");
+        }
+        // The export, too, ends in a failure the page shows, not "Exporting" forever.
+        jobs.run(Effect::RunExport {
+            account: "freelancer".into(),
+            parent: dir.path().to_path_buf(),
+        });
+        let events = wait_for(&jobs, |e| matches!(e, Event::ExportFinished(_)));
+        assert!(
+            events.iter().any(|e| matches!(e,
+                Event::ExportFinished(Err(m)) if m.contains("a profile bug"))),
+            "{events:?}"
+        );
+        let start = Instant::now();
+        while jobs.busy() && start.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(!jobs.busy(), "a job still counts as running");
+    }
+
+    #[test]
+    fn the_wizard_leaves_loading_after_a_worker_panic() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let jobs = panicky_jobs(dir.path());
+        let (mut wizard, effects) = crate::model::wizard::Wizard::resume(
+            crate::model::wizard::SavedState::default(),
+            now(),
+        );
+        let pump = |_: &mut crate::model::wizard::Wizard, effects: Vec<Effect>| {
+            for effect in effects {
+                jobs.run(effect);
+            }
+        };
+        pump(&mut wizard, effects);
+        let events = wait_for(&jobs, |e| matches!(e, Event::AccountsLoaded(_)));
+        for event in events {
+            let effects = wizard.handle(event, now());
+            pump(&mut wizard, effects);
+        }
+        let effects = wizard.apply(
+            crate::model::wizard::Action::ChooseAccount("freelancer".into()),
+            now(),
+        );
+        pump(&mut wizard, effects);
+        let effects = wizard.apply(crate::model::wizard::Action::Recheck, now());
+        assert!(wizard.assessment.is_loading());
+        pump(&mut wizard, effects);
+        let events = wait_for(&jobs, |e| matches!(e, Event::PendingWorkLoaded { .. }));
+        for event in events {
+            wizard.handle(event, now());
+        }
+        assert!(!wizard.assessment.is_loading());
+        assert!(
+            wizard
+                .assessment
+                .error()
+                .is_some_and(|m| m.contains("internal error"))
+        );
+    }
+
+    #[test]
+    fn a_failed_check_after_closing_is_never_called_verified() -> Result<(), PlatformError> {
+        let mut platform = panicky()?;
+        let account = "freelancer";
+        platform.1 = Box::new(|| Err(PlatformError::Refused("the connection timed out".into())));
+        let check = check_closure(&platform, account, now());
+        assert!(!check.is_verified(), "{check:?}");
+        assert!(check.can_check_again());
+        let sentence = check.sentence("Upwork");
+        assert!(sentence.contains("not verified"), "{sentence}");
+        assert!(sentence.contains("timed out"), "{sentence}");
+
+        platform.1 = Box::new(|| Err(PlatformError::Reconnect));
+        assert!(matches!(
+            check_closure(&platform, account, now()),
+            ClosureCheck::CouldNotCheck { .. }
+        ));
+
+        let open = platform.0.pending_work(account)?;
+        platform.1 = Box::new(move || Ok(open.clone()));
+        assert_eq!(
+            check_closure(&platform, account, now()),
+            ClosureCheck::StillOpen { at: now() }
+        );
+
+        let mut closed = platform.0.pending_work(account)?;
+        closed.closed = true;
+        platform.1 = Box::new(move || Ok(closed.clone()));
+        assert!(check_closure(&platform, account, now()).is_verified());
+
+        platform.1 = Box::new(|| Err(PlatformError::AccountClosed));
+        assert!(check_closure(&platform, account, now()).is_verified());
+
+        // Files cannot see the account at all.
+        let demo = DemoPlatform::new(now(), &[])?;
+        assert_eq!(
+            check_closure(&demo, account, now()),
+            ClosureCheck::CannotCheck
+        );
+        Ok(())
     }
 }

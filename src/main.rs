@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     let Some(store) = store else {
         return ExitCode::FAILURE;
     };
-    let loaded = store.load(clock());
+    let (store, loaded) = offboard::store::Store::open_for_app(store.dir(), clock());
     let mut api = jobs::ApiAccess::system(store.dir().to_path_buf());
     // Same switch as the headless commands' --api-base.
     api.api_base = std::env::var("OFFBOARD_UPWORK_API_BASE")

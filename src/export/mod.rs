@@ -8,6 +8,7 @@
 //! and renamed when complete; the manifest is rewritten after each finished
 //! section, so an interrupted export resumes where it stopped.
 
+mod closing_files;
 pub mod csv_cells;
 mod files;
 mod html;
@@ -20,6 +21,7 @@ mod tally;
 mod transcript;
 mod verify;
 
+pub use closing_files::{CLOSING_FILES, RECEIPT_JSON, RECEIPT_TEXT, write_closing_file};
 pub use files::DiskBudget;
 pub use manifest::{
     ExportTotals, FileEntry, MANIFEST_NAME, Manifest, ManifestAccount, SectionEntry, YearTotals,

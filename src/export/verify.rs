@@ -3,6 +3,7 @@
 //! half-written lies around, and the export was marked complete. Each
 //! problem names its file.
 
+use super::closing_files::{CLOSING_FILES, check_closing_files};
 use super::files::is_partial_name;
 use super::manifest::{FileEntry, MANIFEST_NAME, Manifest, ManifestProblem};
 use super::platform_records;
@@ -94,6 +95,9 @@ pub fn verify(dir: &Path) -> VerifyReport {
         }
     }
     look_for_strays(dir, "", &listed, &mut report, 0);
+    for (file, problem) in check_closing_files(dir) {
+        report.problem(&file, problem);
+    }
     report.records = platform_records(&manifest);
     report
 }
@@ -302,7 +306,10 @@ fn look_for_strays(
                     depth + 1,
                 );
             }
-        } else if relative == MANIFEST_NAME || listed.contains(relative.as_str()) {
+        } else if relative == MANIFEST_NAME
+            || listed.contains(relative.as_str())
+            || CLOSING_FILES.contains(&relative.as_str())
+        {
             continue;
         } else if is_partial_name(&name) {
             report.problem(

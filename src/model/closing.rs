@@ -215,6 +215,7 @@ mod tests {
             export_manifest_sha256: Some("9f86d081884c7d659a2feaa0c55ad015".into()),
             receipt_path: Some(PathBuf::from("/tmp/receipt.txt")),
             evidence: None,
+            check: None,
         }
     }
 

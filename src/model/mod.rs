@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod closing;
+pub mod closure_check;
 pub mod handoff;
 pub mod money;
 pub mod review;

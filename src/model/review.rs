@@ -5,6 +5,7 @@ use super::account::{
     AccountKind, AccountSummary, Contract, ContractKind, ContractStatus, Dispute, JobPost, Offer,
     PaymentStatus, Proposal, TeamMember, Transaction,
 };
+use super::closure_check::ClosureCheck;
 use super::money::Money;
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -237,6 +238,10 @@ pub struct ClosureOutcome {
     /// (e.g. "you confirmed it; the API now refuses the token").
     #[serde(default)]
     pub evidence: Option<String>,
+    /// What was observed about the closing; `None` in records from before
+    /// Offboard kept it.
+    #[serde(default)]
+    pub check: Option<ClosureCheck>,
 }
 
 /// Where each kind of account resolves things, in the platform's menus.

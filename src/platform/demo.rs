@@ -16,6 +16,7 @@ use crate::model::account::{
     PaymentStatus, PlatformId, Profile, Proposal, ProposalStatus, Review, TeamMember, Transaction,
     TransactionKind,
 };
+use crate::model::closure_check::ClosureCheck;
 use crate::model::money::Money;
 use crate::model::review::{
     AccountChange, Balances, ChangeKind, ClosureOutcome, PendingWork, Resolution, assess,
@@ -350,6 +351,7 @@ impl Platform for DemoPlatform {
                 AccountKind::Client | AccountKind::Agency => None,
             },
             evidence: None,
+            check: Some(ClosureCheck::ClosedByPlatform),
         };
         self.apply(AccountChange {
             account: account.to_string(),
@@ -1377,6 +1379,7 @@ mod tests {
                         reference: "DEMO-00000000".into(),
                         reactivate_until: None,
                         evidence: None,
+                        check: None,
                     },
                 },
             },

@@ -3,6 +3,7 @@
 //! whole account in memory.
 
 pub mod demo;
+pub mod endpoint;
 pub mod synthetic;
 pub mod upwork;
 pub mod upwork_csv;
@@ -88,6 +89,12 @@ pub trait Platform: Send + Sync {
     /// Real platforms offer no API for most of it: the user does it on the
     /// website and Offboard re-checks.
     fn can_act(&self) -> bool {
+        false
+    }
+
+    /// Whether asking this source about an account closed elsewhere tells
+    /// anything: an API does, downloaded files do not.
+    fn sees_account_state(&self) -> bool {
         false
     }
 

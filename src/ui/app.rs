@@ -5,7 +5,7 @@
 use super::pages;
 use super::widgets::{self, ACCENT, DANGER, MUTED, PAGE_WIDTH, SUCCESS, WARNING};
 use crate::jobs::Jobs;
-use crate::model::wizard::{Action, Effect, Notice, NoticeKind, SavedState, Step, Wizard};
+use crate::model::wizard::{Action, Effect, Notice, NoticeKind, Step, Wizard};
 use crate::store::Loaded;
 use egui::{Margin, RichText, Ui};
 use std::path::PathBuf;
@@ -71,27 +71,28 @@ impl OffboardApp {
     /// Resume from what the store found and start loading the current step.
     pub fn new(loaded: Loaded, jobs: Jobs, dialogs: Box<dyn Dialogs>) -> Self {
         let now = jobs.now();
-        let (saved, notice) = match loaded {
-            Loaded::Fresh => (SavedState::default(), None),
-            Loaded::Resumed(saved) => (*saved, None),
-            Loaded::Damaged { problem, moved_to } => (
-                SavedState::default(),
-                Some(Notice {
-                    kind: NoticeKind::Warning,
-                    text: match moved_to {
-                        Some(path) => format!(
-                            "Your saved progress could not be read: {problem}. It was kept as {} \
-                             and you are starting over.",
-                            path.display()
-                        ),
-                        None => format!(
-                            "Your saved progress could not be read: {problem}. You are starting \
-                             over; the old file was left where it was."
-                        ),
-                    },
-                }),
-            ),
+        let saved = loaded.state();
+        let mut notice = match loaded {
+            Loaded::Fresh | Loaded::Resumed(_) => None,
+            Loaded::Damaged {
+                problem,
+                moved_to,
+                salvaged,
+            } => Some(Notice {
+                kind: NoticeKind::Warning,
+                text: damaged_text(&problem, moved_to.as_deref(), salvaged.is_some()),
+            }),
         };
+        if let Some(why) = jobs.store_warning() {
+            let text = format!("Changes in this window are not saved: {why}.");
+            notice = Some(Notice {
+                kind: NoticeKind::Warning,
+                text: match notice {
+                    Some(first) => format!("{} {text}", first.text),
+                    None => text,
+                },
+            });
+        }
         let (mut wizard, effects) = Wizard::resume(saved, now);
         wizard.notice = notice;
         let mut app = OffboardApp {
@@ -342,4 +343,24 @@ fn navigation(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             }
         });
     });
+}
+
+/// What the user is told when the saved progress did not read whole.
+fn damaged_text(problem: &str, moved_to: Option<&std::path::Path>, salvaged: bool) -> String {
+    let kept = if salvaged {
+        "What could be read of it was kept"
+    } else {
+        "You are starting over"
+    };
+    match moved_to {
+        Some(path) => format!(
+            "Your saved progress could not be read whole: {problem}. {kept}; the file itself is \
+             kept unchanged as {}.",
+            path.display()
+        ),
+        None => format!(
+            "Your saved progress could not be read: {problem}. {kept}; the file was left where \
+             it was and is not overwritten."
+        ),
+    }
 }

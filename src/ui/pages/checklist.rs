@@ -39,7 +39,8 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
 /// What the platform source cannot see (e.g. contracts, from CSV files):
 /// the user checks it on the website and ticks it here.
 fn manual_checks(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
-    if wizard.manual_checks.is_empty() {
+    let checks = wizard.manual_checks.as_deref().unwrap_or_default();
+    if checks.is_empty() {
         return;
     }
     widgets::card(ui, |ui| {
@@ -51,7 +52,7 @@ fn manual_checks(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             ))
             .color(MUTED),
         );
-        for check in &wizard.manual_checks {
+        for check in checks {
             let mut ticked = wizard.progress.manual_ticks.contains(&check.id);
             if ui.checkbox(&mut ticked, check.label.as_str()).changed() {
                 cx.act(Action::ToggleManualCheck(check.id.clone()));

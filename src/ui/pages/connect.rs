@@ -165,6 +165,19 @@ fn api_connection(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) -> boo
                 key_form(ui, cx);
             }
         }
+        match &wizard.api_endpoint {
+            Some(Ok(endpoint)) => {
+                ui.label(
+                    RichText::new(format!("Endpoint: {endpoint}"))
+                        .color(MUTED)
+                        .small(),
+                );
+            }
+            Some(Err(refused)) => {
+                ui.label(RichText::new(refused).color(DANGER));
+            }
+            None => {}
+        }
         if let Some(warning) = &wizard.secret_storage_warning {
             widgets::callout(ui, WARNING, |ui| {
                 ui.label(RichText::new(warning).color(WARNING));

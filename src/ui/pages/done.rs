@@ -41,6 +41,24 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         if let Some(evidence) = &receipt.evidence {
             widgets::fact_row(ui, "Closed how", evidence);
         }
+        if receipt.check.as_ref().is_some_and(|c| c.can_check_again()) {
+            ui.horizontal(|ui| {
+                let checking = wizard.checking_closure;
+                let button = ui.add_enabled(!checking, egui::Button::new("Check again"));
+                if button.clicked() {
+                    cx.act(Action::CheckClosureAgain);
+                }
+                if checking {
+                    ui.add(egui::Spinner::new());
+                    ui.label(RichText::new("Asking the platform…").color(MUTED));
+                } else {
+                    ui.label(
+                        RichText::new("Asks the platform whether the account is gone now.")
+                            .color(MUTED),
+                    );
+                }
+            });
+        }
         widgets::fact_row(ui, "Reason", &receipt.reason);
         if !receipt.feedback.trim().is_empty() {
             widgets::fact_row(ui, "Feedback", &receipt.feedback);

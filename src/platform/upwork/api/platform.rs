@@ -1071,6 +1071,10 @@ impl Platform for UpworkPlatform {
         PlatformId::Upwork
     }
 
+    fn sees_account_state(&self) -> bool {
+        true
+    }
+
     fn accounts(&self) -> Result<Vec<AccountSummary>, PlatformError> {
         Ok(self.accounts.clone())
     }

@@ -1,0 +1,114 @@
+//! What is saved after every change: the user's progress, the export and
+//! the receipt it names.
+
+use super::runtime::SourceSettings;
+use super::steps::{ChecklistItem, LeaveReason, Step};
+use crate::model::account::{AccountSummary, PlatformId};
+use crate::model::closure_check::ClosureCheck;
+use crate::model::review::AccountChange;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// A finished export, as the export returns it and the saved progress
+/// remembers it, so the receipt can name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportRecord {
+    pub folder: PathBuf,
+    /// SHA-256 of manifest.json as written: it covers every other file.
+    pub manifest_sha256: String,
+    /// Files listed in the manifest.
+    pub files: usize,
+    /// Platform records exported (a record in both JSON and CSV counts once).
+    pub records: u64,
+    /// Bytes of the files listed in the manifest.
+    pub bytes: u64,
+    pub finished_at: DateTime<Utc>,
+}
+
+/// What the done page shows and the receipt file holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub closed_at: DateTime<Utc>,
+    pub platform: PlatformId,
+    pub account: AccountSummary,
+    pub reason: String,
+    pub feedback: String,
+    pub reference: String,
+    pub reactivate_until: Option<DateTime<Utc>>,
+    pub export_manifest_sha256: Option<String>,
+    /// How the closing is known, where the platform did not close it itself.
+    #[serde(default)]
+    pub evidence: Option<String>,
+    /// What was observed about the closing, and when; `evidence` is its
+    /// sentence. `None` on receipts from before Offboard kept it.
+    #[serde(default)]
+    pub check: Option<ClosureCheck>,
+    /// Where the receipt was written, when it was.
+    pub receipt_path: Option<PathBuf>,
+}
+
+/// The user's progress: everything saved after each change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub step: Step,
+    /// The furthest step reached; every step up to it can be revisited.
+    pub furthest: Step,
+    pub platform: PlatformId,
+    pub account: Option<AccountSummary>,
+    pub reason: Option<LeaveReason>,
+    pub other_reason: String,
+    pub feedback: String,
+    pub export_parent: Option<PathBuf>,
+    pub export: Option<ExportRecord>,
+    /// The user chose to go on without exporting through Offboard.
+    pub export_skipped: bool,
+    pub checklist: BTreeSet<ChecklistItem>,
+    /// Farewell messages the user edited, by client name.
+    pub farewells: BTreeMap<String, String>,
+    pub typed_name: String,
+    pub receipt: Option<Receipt>,
+    #[serde(default)]
+    pub sources: SourceSettings,
+    /// Manual checks (from sources that cannot see everything) ticked by id.
+    #[serde(default)]
+    pub manual_ticks: BTreeSet<String>,
+    /// The user says the account is closed on the platform's website,
+    /// for sources that cannot close it themselves.
+    #[serde(default)]
+    pub closed_on_website: bool,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress {
+            step: Step::Welcome,
+            furthest: Step::Welcome,
+            platform: PlatformId::Demo,
+            account: None,
+            reason: None,
+            other_reason: String::new(),
+            feedback: String::new(),
+            export_parent: None,
+            export: None,
+            export_skipped: false,
+            checklist: BTreeSet::new(),
+            farewells: BTreeMap::new(),
+            typed_name: String::new(),
+            receipt: None,
+            sources: SourceSettings::default(),
+            manual_ticks: BTreeSet::new(),
+            closed_on_website: false,
+        }
+    }
+}
+
+/// What the store writes: the progress plus the changes made to demo
+/// accounts, which outlive "Start over".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SavedState {
+    pub schema_version: u32,
+    pub progress: Progress,
+    pub account_changes: Vec<AccountChange>,
+}
