@@ -42,6 +42,7 @@ fn config(url: &str) -> ApiConfig {
         max_retries: 3,
         backoff_base: Duration::from_millis(20),
         backoff_max: Duration::from_secs(2),
+        ..ApiConfig::default()
     }
 }
 
@@ -1087,18 +1088,30 @@ fn forbidden_names_the_permission_to_add() {
 fn a_malformed_body_is_an_error_naming_the_query() {
     let server = small();
     let platform = connect(&server);
-    server.fail_next(
-        "TransactionHistory",
-        Failure::Body("<html><h1>Gateway</h1></html>".into()),
-    );
+    // A web page instead of an answer is retried (a proxy's passing
+    // error); one on every try is the error, naming the query.
+    for _ in 0..4 {
+        server.fail_next(
+            "TransactionHistory",
+            Failure::Body("<html><h1>Gateway</h1></html>".into()),
+        );
+    }
     let first = platform.transactions(FREELANCER).unwrap().next().unwrap();
     match first {
         Err(PlatformError::Malformed(message)) => {
             assert!(message.contains("transactionHistory"), "{message}");
-            assert!(message.contains("not JSON"), "{message}");
+            assert!(message.contains("a web page came back"), "{message}");
         }
         other => panic!("expected Malformed, got {other:?}"),
     }
+    server.fail_next("TransactionHistory", Failure::Body("{\"data\": [1,".into()));
+    assert!(
+        platform
+            .transactions(FREELANCER)
+            .unwrap()
+            .all(|t| t.is_ok()),
+        "one broken body is retried"
+    );
     server.fail_next(
         "AccountingEntity",
         Failure::Body(r#"{"result":"ok"}"#.into()),
@@ -1334,8 +1347,11 @@ fn a_key_refused_the_time_report_gets_hours_from_payments() {
         "{:?}",
         platform.warnings()
     );
-    // A failure that is not a refusal is an error, not a quiet fallback.
-    server.fail_next("TimeReport", Failure::Body("not json".into()));
+    // A failure that is not a refusal is an error, not a quiet fallback
+    // (a broken body is retried first: it fails on every try here).
+    for _ in 0..4 {
+        server.fail_next("TimeReport", Failure::Body("not json".into()));
+    }
     assert!(matches!(
         platform.time_report(FREELANCER),
         Err(PlatformError::Malformed(_))

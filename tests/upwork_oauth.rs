@@ -3,23 +3,24 @@
 //! one-shot listener; the fake token endpoint checks every credential.
 //! Nothing here contacts a public address.
 
+#[path = "support/oauth_server.rs"]
+mod oauth_server;
+
+use oauth_server::{Authorize, CLIENT_ID, CODE, FakeUpwork, RefreshAnswer, base64};
 use offboard::platform::upwork::api::{ApiError, TokenSource};
 use offboard::platform::upwork::auth::{
     self, ApiKey, AuthError, OAuthEndpoints, Tokens, UpworkTokenSource,
 };
 use offboard::platform::upwork::secrets::{SECRETS_FILE, Secret, SecretBackend, SecretStore};
-use std::collections::HashMap;
 use std::net::TcpListener;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-const CLIENT_ID: &str = "offboard-test-client";
-const CODE: &str = "the-one-code";
 const WAIT: Duration = Duration::from_secs(20);
 
 // ---------------------------------------------------------------------------
@@ -61,268 +62,6 @@ fn assert_not_logged(secrets: &[&str]) {
             assert!(!line.contains(secret), "a secret reached the log: {line}");
         }
     }
-}
-
-// ---------------------------------------------------------------------------
-// Fake Upwork: the authorize page and the token endpoint.
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Authorize {
-    /// Redirect back with the code and the state it was given.
-    Approve,
-    /// Redirect back with a state Offboard never sent.
-    WrongState,
-    /// The user pressed "Deny".
-    Deny,
-    /// "Deny", from a server that leaves the state out of error answers.
-    DenyWithoutState,
-}
-
-#[derive(Debug, Clone)]
-struct TokenCall {
-    form: HashMap<String, String>,
-    authorization: Option<String>,
-}
-
-struct FakeUpwork {
-    base: String,
-    server: Arc<tiny_http::Server>,
-    thread: Option<std::thread::JoinHandle<()>>,
-    authorize_queries: Arc<Mutex<Vec<HashMap<String, String>>>>,
-    token_calls: Arc<Mutex<Vec<TokenCall>>>,
-    refuse_refresh: Arc<AtomicBool>,
-    issued: Arc<AtomicUsize>,
-}
-
-struct Config {
-    authorize: Authorize,
-    client_secret: String,
-}
-
-impl FakeUpwork {
-    fn start(
-        authorize: Authorize,
-        client_secret: &str,
-    ) -> Result<FakeUpwork, Box<dyn std::error::Error>> {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").map_err(|e| e.to_string())?);
-        let port = server
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .ok_or("the fake server has no port")?;
-        let mut fake = FakeUpwork {
-            base: format!("http://127.0.0.1:{port}"),
-            server: server.clone(),
-            thread: None,
-            authorize_queries: Arc::default(),
-            token_calls: Arc::default(),
-            refuse_refresh: Arc::default(),
-            issued: Arc::default(),
-        };
-        let config = Config {
-            authorize,
-            client_secret: client_secret.to_owned(),
-        };
-        let (queries, calls, refuse, issued) = (
-            fake.authorize_queries.clone(),
-            fake.token_calls.clone(),
-            fake.refuse_refresh.clone(),
-            fake.issued.clone(),
-        );
-        let thread = std::thread::Builder::new()
-            .name("fake-upwork".into())
-            .spawn(move || {
-                for request in server.incoming_requests() {
-                    serve(request, &config, &queries, &calls, &refuse, &issued);
-                }
-            })?;
-        fake.thread = Some(thread);
-        Ok(fake)
-    }
-
-    fn endpoints(&self) -> OAuthEndpoints {
-        OAuthEndpoints {
-            authorize_url: format!("{}/ab/account-security/oauth2/authorize", self.base),
-            token_url: format!("{}/api/v3/oauth2/token", self.base),
-        }
-    }
-
-    fn token_calls(&self) -> Vec<TokenCall> {
-        self.token_calls
-            .lock()
-            .map(|c| c.clone())
-            .unwrap_or_default()
-    }
-
-    fn authorize_queries(&self) -> Vec<HashMap<String, String>> {
-        self.authorize_queries
-            .lock()
-            .map(|c| c.clone())
-            .unwrap_or_default()
-    }
-}
-
-impl Drop for FakeUpwork {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn query_map(url: &url::Url) -> HashMap<String, String> {
-    url.query_pairs().into_owned().collect()
-}
-
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|()| panic!("bad header {name}"))
-}
-
-fn json(status: u16, body: serde_json::Value) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    tiny_http::Response::from_string(body.to_string())
-        .with_status_code(status)
-        .with_header(header("Content-Type", "application/json"))
-}
-
-fn serve(
-    mut request: tiny_http::Request,
-    config: &Config,
-    queries: &Mutex<Vec<HashMap<String, String>>>,
-    calls: &Mutex<Vec<TokenCall>>,
-    refuse_refresh: &AtomicBool,
-    issued: &AtomicUsize,
-) {
-    let Ok(url) = url::Url::parse(&format!("http://fake{}", request.url())) else {
-        let _ = request.respond(tiny_http::Response::empty(400));
-        return;
-    };
-    match (request.method().clone(), url.path()) {
-        (tiny_http::Method::Get, "/ab/account-security/oauth2/authorize") => {
-            let q = query_map(&url);
-            if let Ok(mut all) = queries.lock() {
-                all.push(q.clone());
-            }
-            let (Some(redirect), Some(state)) = (q.get("redirect_uri"), q.get("state")) else {
-                let _ = request
-                    .respond(tiny_http::Response::from_string("bad request").with_status_code(400));
-                return;
-            };
-            let Ok(mut back) = url::Url::parse(redirect) else {
-                let _ = request.respond(tiny_http::Response::empty(400));
-                return;
-            };
-            match config.authorize {
-                Authorize::Approve => {
-                    back.query_pairs_mut()
-                        .append_pair("code", CODE)
-                        .append_pair("state", state);
-                }
-                Authorize::WrongState => {
-                    back.query_pairs_mut()
-                        .append_pair("code", CODE)
-                        .append_pair("state", "forged-state");
-                }
-                Authorize::Deny => {
-                    back.query_pairs_mut()
-                        .append_pair("error", "access_denied")
-                        .append_pair("error_description", "The user denied access")
-                        .append_pair("state", state);
-                }
-                Authorize::DenyWithoutState => {
-                    back.query_pairs_mut().append_pair("error", "access_denied");
-                }
-            }
-            let _ = request.respond(
-                tiny_http::Response::empty(302).with_header(header("Location", back.as_str())),
-            );
-        }
-        (tiny_http::Method::Post, "/api/v3/oauth2/token") => {
-            let mut body = String::new();
-            let _ = request.as_reader().read_to_string(&mut body);
-            let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
-                .into_owned()
-                .collect();
-            let authorization = request
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv("Authorization"))
-                .map(|h| h.value.as_str().to_owned());
-            if let Ok(mut all) = calls.lock() {
-                all.push(TokenCall {
-                    form: form.clone(),
-                    authorization: authorization.clone(),
-                });
-            }
-            let basic = format!(
-                "Basic {}",
-                base64(&format!("{CLIENT_ID}:{}", config.client_secret))
-            );
-            let credentials_ok = authorization.as_deref() == Some(basic.as_str())
-                && form.get("client_id").map(String::as_str) == Some(CLIENT_ID)
-                && form.get("client_secret") == Some(&config.client_secret);
-            if !credentials_ok {
-                let _ = request.respond(json(
-                    401,
-                    serde_json::json!({"error": "invalid_client", "error_description": "Client authentication failed"}),
-                ));
-                return;
-            }
-            let grant_ok = match form.get("grant_type").map(String::as_str) {
-                Some("authorization_code") => form.get("code").map(String::as_str) == Some(CODE),
-                Some("refresh_token") => {
-                    !refuse_refresh.load(Ordering::SeqCst)
-                        && form
-                            .get("refresh_token")
-                            .is_some_and(|r| r.starts_with("refresh-"))
-                }
-                _ => false,
-            };
-            if !grant_ok {
-                let _ = request.respond(json(
-                    400,
-                    serde_json::json!({"error": "invalid_grant", "error_description": "The refresh token is invalid or expired"}),
-                ));
-                return;
-            }
-            let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
-            let _ = request.respond(json(
-                200,
-                serde_json::json!({
-                    "access_token": format!("access-{n}-9f8e7d"),
-                    "refresh_token": format!("refresh-{n}-1a2b3c"),
-                    "token_type": "bearer",
-                    "expires_in": 86399
-                }),
-            ));
-        }
-        _ => {
-            let _ = request.respond(tiny_http::Response::empty(404));
-        }
-    }
-}
-
-fn base64(input: &str) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let bytes = input.as_bytes();
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------
@@ -860,5 +599,183 @@ fn disconnect_forgets_tokens_and_secret() -> TestResult {
     assert!(matches!(fresh.access_token(), Err(ApiError::Reconnect)));
     assert!(UpworkTokenSource::from_store(store, fake.endpoints())?.is_none());
     assert!(fake.token_calls().is_empty());
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Refresh answers that must not cost the user their grant
+
+#[test]
+fn a_web_page_or_outage_on_refresh_keeps_the_stored_grant() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-page")?;
+    let data = tempfile::tempdir()?;
+    let key = api_key("s-page")?;
+    let store = connected_store(data.path(), &key, -chrono::TimeDelta::minutes(1))?;
+    let stored = auth::load_tokens(&store, CLIENT_ID)?;
+    for answer in [
+        RefreshAnswer::WebPage(502),
+        RefreshAnswer::WebPage(503),
+        RefreshAnswer::WebPage(403),
+        RefreshAnswer::WebPage(401),
+        RefreshAnswer::WebPage(400),
+        RefreshAnswer::OAuthError("server_error", 500),
+        RefreshAnswer::OAuthError("temporarily_unavailable", 503),
+        RefreshAnswer::OAuthError("invalid_client", 401),
+    ] {
+        fake.answer_refresh(answer.clone());
+        let source = UpworkTokenSource::new(key.clone(), fake.endpoints(), store.clone());
+        let result = source.access_token();
+        assert!(result.is_err(), "{answer:?}: {result:?}");
+        assert_eq!(
+            auth::load_tokens(&store, CLIENT_ID)?,
+            stored,
+            "{answer:?} cost the stored grant"
+        );
+        // The fake takes each refresh token once; forget that it was tried.
+        fake.spent.lock().map_err(|e| e.to_string())?.clear();
+    }
+    // A proxy's 403 page says nothing about the key.
+    fake.answer_refresh(RefreshAnswer::WebPage(403));
+    let source = UpworkTokenSource::new(key.clone(), fake.endpoints(), store.clone());
+    let message = match source.access_token_checked() {
+        Err(e @ AuthError::TokenUnreachable { .. }) => e.to_string(),
+        other => panic!("expected TokenUnreachable, got {other:?}"),
+    };
+    assert!(message.contains("firewall"), "{message}");
+    fake.spent.lock().map_err(|e| e.to_string())?.clear();
+
+    // The token endpoint unreachable: also kept.
+    let down = OAuthEndpoints {
+        token_url: format!("http://127.0.0.1:{}/token", free_port()?),
+        ..fake.endpoints()
+    };
+    let source = UpworkTokenSource::new(key.clone(), down, store.clone());
+    assert!(matches!(source.access_token(), Err(ApiError::Auth(_))));
+    assert_eq!(auth::load_tokens(&store, CLIENT_ID)?, stored);
+
+    // Once the endpoint is back, the same grant refreshes.
+    fake.answer_refresh(RefreshAnswer::Tokens);
+    let source = UpworkTokenSource::new(key, fake.endpoints(), store.clone());
+    assert!(source.access_token()?.starts_with("access-"));
+    Ok(())
+}
+
+#[test]
+fn only_invalid_grant_forgets_the_stored_tokens() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-grant")?;
+    fake.answer_refresh(RefreshAnswer::OAuthError("invalid_grant", 400));
+    let data = tempfile::tempdir()?;
+    let key = api_key("s-grant")?;
+    let store = connected_store(data.path(), &key, -chrono::TimeDelta::minutes(1))?;
+    let source = UpworkTokenSource::new(key.clone(), fake.endpoints(), store.clone());
+    let message = match source.access_token_checked() {
+        Err(e @ AuthError::GrantRevoked { .. }) => e.to_string(),
+        other => panic!("expected GrantRevoked, got {other:?}"),
+    };
+    assert!(message.contains("press Connect"), "{message}");
+    assert_eq!(auth::load_tokens(&store, CLIENT_ID)?, None);
+    assert_eq!(auth::load_api_key(&store)?, Some(key));
+    Ok(())
+}
+
+#[test]
+fn a_second_offboard_that_refreshed_first_is_not_overwritten() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-two")?;
+    let data = tempfile::tempdir()?;
+    let key = api_key("s-two")?;
+    connected_store(data.path(), &key, chrono::TimeDelta::hours(3))?;
+    // Two processes: each its own store over the same file.
+    let first = UpworkTokenSource::new(
+        key.clone(),
+        fake.endpoints(),
+        SecretStore::file_only(data.path().to_path_buf()),
+    );
+    let second = UpworkTokenSource::new(
+        key.clone(),
+        fake.endpoints(),
+        SecretStore::file_only(data.path().to_path_buf()),
+    );
+    assert_eq!(first.access_token()?, "access-0-old");
+    assert_eq!(second.access_token()?, "access-0-old");
+
+    // The second refreshes (its 401); the endpoint retires refresh-0-old.
+    assert_eq!(second.refresh()?, "access-1-9f8e7d");
+    // The first meets a 401 on its old copy: it takes the second's token
+    // instead of refreshing with a spent refresh token.
+    assert_eq!(first.refresh()?, "access-1-9f8e7d");
+    assert_eq!(fake.token_calls().len(), 1);
+    let store = SecretStore::file_only(data.path().to_path_buf());
+    let saved = auth::load_tokens(&store, CLIENT_ID)?.ok_or("the tokens are gone")?;
+    assert_eq!(saved.access.expose(), "access-1-9f8e7d");
+    assert_eq!(
+        saved.refresh.as_ref().map(Secret::expose),
+        Some("refresh-1-1a2b3c")
+    );
+    Ok(())
+}
+
+#[test]
+fn a_stale_copy_refreshes_with_the_newest_refresh_token() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-stale")?;
+    let data = tempfile::tempdir()?;
+    let key = api_key("s-stale")?;
+    let store = connected_store(data.path(), &key, chrono::TimeDelta::hours(3))?;
+    let first = UpworkTokenSource::new(key.clone(), fake.endpoints(), store.clone());
+    assert_eq!(first.access_token()?, "access-0-old");
+    // Another Offboard saved newer tokens, which have since expired too.
+    auth::save_tokens(
+        &store,
+        CLIENT_ID,
+        &Tokens {
+            access: Secret::new("access-7-other"),
+            refresh: Some(Secret::new("refresh-7-other")),
+            expires_at: Some(chrono::Utc::now() - chrono::TimeDelta::minutes(5)),
+        },
+    )?;
+    assert_eq!(first.refresh()?, "access-1-9f8e7d");
+    let calls = fake.token_calls();
+    assert_eq!(
+        calls[0].form.get("refresh_token").map(String::as_str),
+        Some("refresh-7-other")
+    );
+    Ok(())
+}
+
+#[test]
+fn any_expires_in_gives_tokens_and_never_panics() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-expiry")?;
+    let data = tempfile::tempdir()?;
+    let key = api_key("s-expiry")?;
+    let month = chrono::TimeDelta::days(30) + chrono::TimeDelta::minutes(1);
+    for (value, expires) in [
+        (serde_json::json!(10_000_000_000_000u64), true),
+        (serde_json::json!(u64::MAX), true),
+        (serde_json::json!(1e13), true),
+        (serde_json::json!(1e300), true),
+        (serde_json::json!(86399.5), true),
+        (serde_json::json!("86399"), true),
+        (serde_json::json!(-5), false),
+        (serde_json::json!(0), false),
+        (serde_json::json!("NaN"), false),
+        (serde_json::json!("soon"), false),
+        (serde_json::json!(null), false),
+        (serde_json::json!({"seconds": 5}), false),
+    ] {
+        let store = connected_store(data.path(), &key, -chrono::TimeDelta::minutes(1))?;
+        fake.spent.lock().map_err(|e| e.to_string())?.clear();
+        fake.answer_refresh(RefreshAnswer::ExpiresIn(value.clone()));
+        let source = UpworkTokenSource::new(key.clone(), fake.endpoints(), store.clone());
+        let token = source.access_token();
+        assert!(token.is_ok(), "{value}: {token:?}");
+        let saved = auth::load_tokens(&store, CLIENT_ID)?.ok_or("no tokens saved")?;
+        let now = chrono::Utc::now();
+        match saved.expires_at {
+            Some(at) => {
+                assert!(expires, "{value}: expires {at}");
+                assert!(at > now && at - now <= month, "{value}: expires {at}");
+            }
+            None => assert!(!expires, "{value}: no expiry"),
+        }
+    }
     Ok(())
 }

@@ -940,7 +940,11 @@ impl TestServer {
     }
 
     pub fn start_with(fixture: Fixture, keep_answers: bool) -> TestServer {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        no_delay(&listener);
+        let server = Arc::new(
+            tiny_http::Server::from_listener(listener, None).expect("serve on the listener"),
+        );
         let port = server.server_addr().to_ip().expect("an IP address").port();
         let state = Arc::new(State {
             fixture,
@@ -1010,6 +1014,28 @@ impl Drop for TestServer {
         }
     }
 }
+
+/// Answers leave at once: without TCP_NODELAY (which Linux passes from the
+/// listener to each accepted socket) the tail of every answer waits for the
+/// client's delayed ACK, 40 ms a request.
+#[cfg(target_os = "linux")]
+fn no_delay(listener: &std::net::TcpListener) {
+    use std::os::fd::AsRawFd;
+    let on: libc::c_int = 1;
+    // SAFETY: a valid socket, an int option of the right size.
+    let _ = unsafe {
+        libc::setsockopt(
+            listener.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_NODELAY,
+            std::ptr::from_ref(&on).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn no_delay(_: &std::net::TcpListener) {}
 
 fn header(request: &tiny_http::Request, name: &str) -> Option<String> {
     request

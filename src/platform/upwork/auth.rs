@@ -15,10 +15,9 @@
 use super::api::{ApiError, TokenSource};
 use super::secrets::{Secret, SecretError, SecretStore};
 use chrono::{DateTime, Utc};
-use oauth2::basic::{BasicClient, BasicErrorResponse, BasicErrorResponseType, BasicTokenResponse};
+use oauth2::basic::{BasicClient, BasicTokenResponse};
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
-    HttpRequest, HttpResponse, RedirectUrl, RefreshToken, RequestTokenError, SyncHttpClient,
+    AuthUrl, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet, RedirectUrl,
     TokenResponse, TokenUrl,
 };
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
@@ -41,6 +40,14 @@ const EXPIRY_MARGIN: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 /// A second `refresh()` this soon after a successful one (another thread's
 /// 401 on the old token) returns the fresh token instead of refreshing again.
 const REFRESH_COALESCE: Duration = Duration::from_secs(10);
+
+/// The longest lifetime believed of an access token (Upwork's last a day):
+/// a larger `expires_in` is taken as this, so no date arithmetic overflows,
+/// and a token that dies sooner is refreshed after its first 401.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
+/// The largest token-endpoint answer read: a token answer is a few hundred
+/// bytes.
+const MAX_TOKEN_BODY: u64 = 1024 * 1024;
 
 const KEY_API_KEY: &str = "upwork/api-key";
 const KEY_TOKENS_PREFIX: &str = "upwork/tokens/";
@@ -89,10 +96,14 @@ impl Tokens {
             refresh: response
                 .refresh_token()
                 .map(|r| Secret::new(r.secret().clone())),
+            // Clamped: `now + 1e13 s` is past chrono's last date and would
+            // panic. Zero says nothing useful: refreshed after a 401 instead.
             expires_at: response
                 .expires_in()
+                .filter(|d| !d.is_zero())
+                .map(|d| d.min(MAX_TOKEN_LIFETIME))
                 .and_then(|d| chrono::TimeDelta::from_std(d).ok())
-                .map(|d| now + d),
+                .and_then(|d| now.checked_add_signed(d)),
         }
     }
 }
@@ -174,6 +185,13 @@ pub enum AuthError {
     TimedOut { waited: Duration },
     #[error("connecting was cancelled")]
     Cancelled,
+    /// The OAuth `invalid_grant` answer: the refresh token (or code) is
+    /// dead. The only answer after which stored tokens are forgotten.
+    #[error(
+        "Upwork no longer accepts this sign-in ({}): it has expired or was revoked; press Connect to sign in again",
+        describe("invalid_grant", .description)
+    )]
+    GrantRevoked { description: Option<String> },
     #[error(
         "the token endpoint refused ({}); check the client id, the client secret and the redirect URI of your API key, then press Connect again",
         describe(.error, .description)
@@ -200,8 +218,18 @@ impl AuthError {
     pub fn needs_reconnect(&self) -> bool {
         matches!(
             self,
-            AuthError::TokenRefused { .. } | AuthError::NotConnected
+            AuthError::GrantRevoked { .. }
+                | AuthError::TokenRefused { .. }
+                | AuthError::NotConnected
         )
+    }
+
+    /// Whether the stored grant is dead for certain, so keeping its tokens
+    /// can only fail again: only an RFC 6749 `invalid_grant` answer says
+    /// so. A web page from a proxy, a 5xx or a dropped connection say
+    /// nothing about the grant.
+    pub fn grant_is_dead(&self) -> bool {
+        matches!(self, AuthError::GrantRevoked { .. })
     }
 }
 
@@ -634,205 +662,9 @@ fn reply(request: tiny_http::Request, page: Page) {
     }
 }
 
-// ---------------------------------------------------------------------------
-// The token endpoint
-
-fn exchange_code(
-    client: &UpworkClient,
-    key: &ApiKey,
-    token_url: &str,
-    code: &str,
-) -> Result<Tokens, AuthError> {
-    let http = TokenHttp::new(token_url)?;
-    let response = client
-        .exchange_code(AuthorizationCode::new(code.to_owned()))
-        .add_extra_param("client_id", key.client_id.trim())
-        .add_extra_param("client_secret", key.client_secret.expose())
-        .request(&http)
-        .map_err(|e| token_error(e, token_url))?;
-    Ok(Tokens::from_response(&response, Utc::now()))
-}
-
-/// Trade the refresh token for new tokens. An answer without a refresh
-/// token keeps the old one.
-pub fn refresh_tokens(
-    key: &ApiKey,
-    endpoints: &OAuthEndpoints,
-    tokens: &Tokens,
-) -> Result<Tokens, AuthError> {
-    let Some(refresh) = &tokens.refresh else {
-        return Err(AuthError::NotConnected);
-    };
-    let client = oauth_client(key, endpoints)?;
-    let http = TokenHttp::new(&endpoints.token_url)?;
-    let refresh_token = RefreshToken::new(refresh.expose().to_owned());
-    let response = client
-        .exchange_refresh_token(&refresh_token)
-        .add_extra_param("client_id", key.client_id.trim())
-        .add_extra_param("client_secret", key.client_secret.expose())
-        .request(&http)
-        .map_err(|e| token_error(e, &endpoints.token_url))?;
-    let mut fresh = Tokens::from_response(&response, Utc::now());
-    if fresh.refresh.is_none() {
-        fresh.refresh = tokens.refresh.clone();
-    }
-    Ok(fresh)
-}
-
-fn token_error(error: RequestTokenError<HttpError, BasicErrorResponse>, url: &str) -> AuthError {
-    let url = url.to_owned();
-    match error {
-        RequestTokenError::ServerResponse(response) => {
-            let description = response
-                .error_description()
-                .map(|d| d.chars().take(300).collect());
-            match response.error() {
-                BasicErrorResponseType::Extension(code)
-                    if code == "server_error" || code == "temporarily_unavailable" =>
-                {
-                    AuthError::TokenUnreachable {
-                        problem: describe(code, &description),
-                        url,
-                    }
-                }
-                other => AuthError::TokenRefused {
-                    error: other.to_string(),
-                    description,
-                },
-            }
-        }
-        RequestTokenError::Request(HttpError::Status(status)) if refusal_status(status) => {
-            AuthError::TokenRefused {
-                error: format!("HTTP {status}"),
-                description: None,
-            }
-        }
-        RequestTokenError::Request(e) => AuthError::TokenUnreachable {
-            problem: e.to_string(),
-            url,
-        },
-        RequestTokenError::Parse(e, _body) => AuthError::TokenMalformed {
-            // The body may hold tokens; the message only its shape.
-            problem: format!("{} at {}", redact_quoted(&e.inner().to_string()), e.path()),
-            url,
-        },
-        RequestTokenError::Other(problem) => AuthError::TokenMalformed { problem, url },
-    }
-}
-
-fn refusal_status(status: u16) -> bool {
-    matches!(status, 400 | 401 | 403)
-}
-
-/// serde's messages quote the offending value; drop what is quoted.
-fn redact_quoted(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut inside = false;
-    for c in message.chars() {
-        if c == '"' {
-            if !inside {
-                out.push_str("\"…\"");
-            }
-            inside = !inside;
-        } else if !inside {
-            out.push(c);
-        }
-    }
-    out
-}
-
-#[derive(Debug, thiserror::Error)]
-enum HttpError {
-    #[error("{0}")]
-    Transport(String),
-    /// A non-200 answer whose body is not JSON (an HTML error page…).
-    #[error("it answered HTTP {0}")]
-    Status(u16),
-}
-
-/// oauth2's HTTP client, over our reqwest blocking client: no redirects
-/// (a token request is never sent elsewhere), short timeouts.
-struct TokenHttp {
-    client: reqwest::blocking::Client,
-}
-
-impl TokenHttp {
-    fn new(token_url: &str) -> Result<TokenHttp, AuthError> {
-        let mut builder = reqwest::blocking::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("Offboard/", env!("CARGO_PKG_VERSION")));
-        let loopback = Url::parse(token_url)
-            .ok()
-            .and_then(|u| u.host().map(|h| h.to_owned()))
-            .is_some_and(|h| match h {
-                url::Host::Ipv4(ip) => ip.is_loopback(),
-                url::Host::Ipv6(ip) => ip.is_loopback(),
-                url::Host::Domain(d) => d == "localhost",
-            });
-        if loopback {
-            // A proxy from the environment must not carry a local request away.
-            builder = builder.no_proxy();
-        }
-        let client = builder.build().map_err(|e| AuthError::TokenUnreachable {
-            problem: error_chain(&e),
-            url: token_url.to_owned(),
-        })?;
-        Ok(TokenHttp { client })
-    }
-}
-
-impl SyncHttpClient for TokenHttp {
-    type Error = HttpError;
-
-    fn call(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
-        let (parts, body) = request.into_parts();
-        let response = self
-            .client
-            .request(parts.method, parts.uri.to_string())
-            .headers(parts.headers)
-            .body(body)
-            .send()
-            .map_err(|e| HttpError::Transport(error_chain(&e)))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let is_json = headers
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
-        if status != reqwest::StatusCode::OK && !is_json {
-            return Err(HttpError::Status(status.as_u16()));
-        }
-        let bytes = response
-            .bytes()
-            .map_err(|e| HttpError::Transport(error_chain(&e)))?;
-        let mut out = oauth2::http::Response::builder()
-            .status(status)
-            .body(bytes.to_vec())
-            .map_err(|e| HttpError::Transport(e.to_string()))?;
-        *out.headers_mut() = headers;
-        Ok(out)
-    }
-}
-
-/// The error and its causes, without the URL (it goes last in our messages).
-fn error_chain(error: &reqwest::Error) -> String {
-    let mut text = if error.is_timeout() {
-        "it did not answer in time".to_owned()
-    } else if error.is_connect() {
-        "could not connect".to_owned()
-    } else {
-        "the request failed".to_owned()
-    };
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
+mod token_endpoint;
+use token_endpoint::exchange_code;
+pub use token_endpoint::refresh_tokens;
 
 // ---------------------------------------------------------------------------
 // The token source
@@ -924,8 +756,24 @@ impl UpworkTokenSource {
         Ok(state.tokens.clone())
     }
 
-    fn refresh_locked(&self, state: &mut SourceState, tokens: Tokens) -> Result<Tokens, AuthError> {
-        match refresh_tokens(&self.key, &self.endpoints, &tokens) {
+    /// Refreshes `held` (the tokens this source last used). Another Offboard
+    /// (a second window, a headless export) shares the store and may have
+    /// refreshed first, which can also retire the refresh token held here:
+    /// so the store is read again first, a newer token there is used as it
+    /// is, and only tokens refreshed here are written back.
+    fn refresh_locked(&self, state: &mut SourceState, held: Tokens) -> Result<Tokens, AuthError> {
+        let Some(stored) = load_tokens(&self.store, &self.key.client_id)? else {
+            // Disconnected elsewhere: nothing to refresh with.
+            state.tokens = None;
+            return Err(AuthError::NotConnected);
+        };
+        if stored.access != held.access && !stored.is_expired(Utc::now()) {
+            log::info!("another Offboard refreshed the Upwork token; using that one");
+            state.tokens = Some(stored.clone());
+            state.last_refresh = Some(Instant::now());
+            return Ok(stored);
+        }
+        match refresh_tokens(&self.key, &self.endpoints, &stored) {
             Ok(fresh) => {
                 save_tokens(&self.store, &self.key.client_id, &fresh)?;
                 state.tokens = Some(fresh.clone());
@@ -933,16 +781,29 @@ impl UpworkTokenSource {
                 log::info!("refreshed the Upwork access token");
                 Ok(fresh)
             }
-            Err(e) if e.needs_reconnect() => {
+            Err(e) if e.grant_is_dead() => {
                 log::warn!("the Upwork token could not be refreshed: {e}");
                 state.tokens = None;
+                // Saved by another Offboard while this refresh failed: keep
+                // those, they may be good.
+                let now_stored = load_tokens(&self.store, &self.key.client_id)?;
+                if let Some(newer) = now_stored.filter(|t| t.refresh != stored.refresh) {
+                    if !newer.is_expired(Utc::now()) {
+                        state.tokens = Some(newer.clone());
+                        return Ok(newer);
+                    }
+                    return Err(e);
+                }
                 // The grant is dead: keep no token that only fails.
                 if let Err(forget) = self.store.delete(&tokens_key(&self.key.client_id)) {
                     log::warn!("could not forget the refused tokens: {forget}");
                 }
                 Err(e)
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                log::warn!("the Upwork token could not be refreshed (tokens kept): {e}");
+                Err(e)
+            }
         }
     }
 }
@@ -1095,14 +956,6 @@ mod tests {
         assert!(same_secret(b"abc", b"abc"));
         assert!(!same_secret(b"abc", b"abd"));
         assert!(!same_secret(b"abc", b"abcd"));
-    }
-
-    #[test]
-    fn quoted_values_are_dropped_from_parse_messages() {
-        assert_eq!(
-            redact_quoted("invalid type: string \"tok\", expected u64"),
-            "invalid type: string \"…\", expected u64"
-        );
     }
 
     #[test]

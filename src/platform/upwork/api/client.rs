@@ -8,6 +8,7 @@ use reqwest::StatusCode;
 use reqwest::blocking::{Client, Response};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use serde_json::{Value, json};
+use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -18,6 +19,26 @@ pub const DEFAULT_BASE_URL: &str = "https://api.upwork.com/graphql";
 
 /// The header that names the organisation a query acts for.
 const TENANT_HEADER: &str = "X-Upwork-API-TenantId";
+
+/// The largest answer read: far above any page Upwork sends (a page of 50
+/// long messages is well under 1 MiB), low enough that a runaway body
+/// cannot exhaust memory.
+pub const MAX_BODY_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The most pages one walk over a list takes: 10,000 pages of 50 is half a
+/// million records of one kind, beyond any real account. A last resort
+/// behind the checks for repeated cursors and pages.
+pub const MAX_PAGES: u32 = 10_000;
+
+/// The longest `Retry-After` honoured. A server asking for longer ends the
+/// query with [`ApiError::WaitTooLong`], rather than leaving a fetch that
+/// seems stuck.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(5 * 60);
+
+/// GraphQL errors kept from one answer, and the characters kept of each:
+/// a hostile answer could carry millions.
+const MAX_ERRORS_PER_ANSWER: usize = 20;
+const MAX_ERROR_CHARS: usize = 500;
 
 /// How the client talks to the API. `ApiConfig::default()` suits Upwork;
 /// tests point `base_url` at a local server and shorten the waits.
@@ -35,8 +56,15 @@ pub struct ApiConfig {
     pub max_retries: u32,
     /// The first backoff; it doubles with each retry (with jitter).
     pub backoff_base: Duration,
-    /// The longest single wait, for backoff and for `Retry-After`.
+    /// The longest single backoff between retries.
     pub backoff_max: Duration,
+    /// The longest `Retry-After` honoured; a longer one ends the query with
+    /// [`ApiError::WaitTooLong`].
+    pub max_retry_after: Duration,
+    /// The largest answer body read, in bytes.
+    pub max_body_bytes: u64,
+    /// The most pages one walk over a list takes.
+    pub max_pages: u32,
 }
 
 impl Default for ApiConfig {
@@ -49,11 +77,15 @@ impl Default for ApiConfig {
             max_retries: 4,
             backoff_base: Duration::from_millis(500),
             backoff_max: Duration::from_secs(60),
+            max_retry_after: MAX_RETRY_AFTER,
+            max_body_bytes: MAX_BODY_BYTES,
+            max_pages: MAX_PAGES,
         }
     }
 }
 
-/// Why a query failed. Each names the query where that helps the user.
+/// Why a query failed. Each names the query where that helps the user, and
+/// says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("the connection to Upwork has expired or was revoked; connect again")]
@@ -63,13 +95,19 @@ pub enum ApiError {
          Upwork's API center, then connect again"
     )]
     Forbidden { query: String, permission: String },
-    #[error("Upwork's answer to the {query} query could not be read: {detail}")]
+    #[error("Upwork's answer to the {query} query could not be read: {detail}; try again later")]
     Malformed { query: String, detail: String },
-    #[error("Upwork answered the {query} query with HTTP status {status}")]
+    #[error(
+        "Upwork answered the {query} query with HTTP status {status}; try again in a few \
+         minutes, and check Upwork's status page if it goes on"
+    )]
     Http { status: u16, query: String },
-    #[error("Upwork did not answer the {query} query in time")]
+    #[error(
+        "Upwork did not answer the {query} query in time; check your internet connection and \
+         try again"
+    )]
     Timeout { query: String },
-    #[error("could not reach Upwork: {0}")]
+    #[error("could not reach Upwork: {0}; check your internet connection and try again")]
     Network(String),
     #[error("cancelled")]
     Cancelled,
@@ -82,6 +120,51 @@ pub enum ApiError {
     /// token endpoint unreachable, the keyring locked…).
     #[error("signing in to Upwork failed: {0}")]
     Auth(String),
+    /// A 403 web page: the network, not the key.
+    #[error(
+        "a firewall, VPN or content network between Offboard and Upwork blocked the {query} \
+         query (HTTP 403 with a web page; not a missing permission); try another network or \
+         try again later"
+    )]
+    Blocked { query: String },
+    /// `Retry-After` asked for longer than [`ApiConfig::max_retry_after`].
+    #[error(
+        "Upwork asked Offboard to wait {} before sending the {query} query again, longer than \
+         it waits; try again after that",
+        describe_wait(*.asked)
+    )]
+    WaitTooLong {
+        query: String,
+        asked: Option<Duration>,
+    },
+    /// The answer was larger than [`ApiConfig::max_body_bytes`].
+    #[error(
+        "Upwork's answer to the {query} query was larger than {} MiB, more than Offboard \
+         reads; try again later",
+        .limit / (1024 * 1024)
+    )]
+    TooLarge { query: String, limit: u64 },
+    /// A paged list that does not end: a cursor or a page came back again,
+    /// or the list ran past [`ApiConfig::max_pages`].
+    #[error(
+        "Upwork's answer to the {query} query {detail}, so the list would never end and \
+         Offboard stopped reading it; try again later"
+    )]
+    Endless { query: String, detail: String },
+}
+
+/// A wait as people read it; `None` is a wait too long to count.
+fn describe_wait(wait: Option<Duration>) -> String {
+    let Some(wait) = wait else {
+        return "practically forever".to_string();
+    };
+    let secs = wait.as_secs();
+    match secs {
+        0..=119 => format!("{secs} seconds"),
+        120..=7_199 => format!("{} minutes", secs / 60),
+        7_200..=172_799 => format!("{} hours", secs / 3_600),
+        _ => format!("{} days", secs / 86_400),
+    }
 }
 
 /// Where the bearer token comes from. The OAuth flow implements it (and
@@ -160,9 +243,9 @@ impl std::fmt::Debug for UpworkApi {
 /// What one HTTP attempt came to.
 enum Attempt {
     Done(Result<Answer, ApiError>),
-    /// Try again after this long (or the backoff when `None`).
+    /// Try again after the server's wait (or the backoff when `None`).
     Retry {
-        after: Option<Duration>,
+        after: Option<RetryAfter>,
         last: ApiError,
     },
     /// The token was refused.
@@ -224,7 +307,13 @@ impl UpworkApi {
 
     /// Sleeps in short steps so Cancel works during long waits.
     fn wait(&self, duration: Duration) -> Result<(), ApiError> {
-        let end = Instant::now() + duration;
+        // A wait past what an Instant can hold is capped: it only has to
+        // end, and Cancel still works during it.
+        let start = Instant::now();
+        let end = start
+            .checked_add(duration)
+            .or_else(|| start.checked_add(MAX_RETRY_AFTER))
+            .unwrap_or(start);
         loop {
             if self.cancelled() {
                 return Err(ApiError::Cancelled);
@@ -271,11 +360,24 @@ impl UpworkApi {
                         return Err(last);
                     }
                     let pause = match after {
-                        Some(after) => {
-                            let after = after.min(self.config.backoff_max);
+                        Some(RetryAfter::Wait(after)) if after <= self.config.max_retry_after => {
                             // Everyone waits, not only this thread.
-                            self.limiter.hold_until(Instant::now() + after);
-                            after + jitter(Duration::from_millis(50))
+                            if let Some(until) = Instant::now().checked_add(after) {
+                                self.limiter.hold_until(until);
+                            }
+                            after.saturating_add(jitter(Duration::from_millis(50)))
+                        }
+                        Some(RetryAfter::Wait(after)) => {
+                            return Err(ApiError::WaitTooLong {
+                                query: query.field.to_string(),
+                                asked: Some(after),
+                            });
+                        }
+                        Some(RetryAfter::Forever) => {
+                            return Err(ApiError::WaitTooLong {
+                                query: query.field.to_string(),
+                                asked: None,
+                            });
                         }
                         None => self.backoff(retries),
                     };
@@ -309,6 +411,10 @@ impl UpworkApi {
             .post(&self.config.base_url)
             .header(AUTHORIZATION, format!("Bearer {token}"))
             .header(CONTENT_TYPE, "application/json")
+            // On the request, not only the client: the blocking client's own
+            // timeout bounds each read, so a body dripping a byte at a time
+            // would never end; a request's timeout covers the whole body.
+            .timeout(self.config.read_timeout)
             .body(body.to_vec());
         if let Some(tenant) = tenant {
             request = request.header(TENANT_HEADER, tenant);
@@ -321,6 +427,11 @@ impl UpworkApi {
         let status = response.status();
         match status {
             StatusCode::UNAUTHORIZED => return Attempt::Unauthorized,
+            // A web page with a 403 comes from a firewall or CDN in front of
+            // the API, not from the API refusing a permission.
+            StatusCode::FORBIDDEN if is_html(response.headers()) => {
+                return Attempt::Done(Err(ApiError::Blocked { query: name() }));
+            }
             StatusCode::FORBIDDEN => {
                 return Attempt::Done(Err(ApiError::Forbidden {
                     query: name(),
@@ -347,16 +458,134 @@ impl UpworkApi {
             }
             _ => {}
         }
-        let bytes = match read_body(response) {
+        let html = is_html(response.headers());
+        let bytes = match read_body(response, self.config.max_body_bytes) {
             Ok(bytes) => bytes,
-            Err(e) => return transport_failure(e, query),
+            Err(BodyError::TooLarge) => {
+                return Attempt::Done(Err(ApiError::TooLarge {
+                    query: name(),
+                    limit: self.config.max_body_bytes,
+                }));
+            }
+            Err(BodyError::Broken {
+                timed_out: true, ..
+            }) => {
+                return Attempt::Retry {
+                    after: None,
+                    last: ApiError::Timeout { query: name() },
+                };
+            }
+            Err(BodyError::Broken { detail, .. }) => {
+                return Attempt::Retry {
+                    after: None,
+                    last: ApiError::Network(format!(
+                        "the answer to the {} query broke off ({detail})",
+                        query.field
+                    )),
+                };
+            }
         };
-        Attempt::Done(interpret(query, status, &bytes))
+        match interpret(query, status, &bytes) {
+            // A web page or a broken body is what proxies, captive portals
+            // and half-closed connections produce: worth another try.
+            Err(last @ ApiError::Malformed { .. }) if html || !looks_like_json(&bytes) => {
+                let last = if html {
+                    ApiError::Malformed {
+                        query: name(),
+                        detail: format!(
+                            "a web page came back instead of an API answer (a proxy, a captive \
+                             portal or an outage page?); it began {:?}",
+                            preview(&bytes)
+                        ),
+                    }
+                } else {
+                    last
+                };
+                Attempt::Retry { after: None, last }
+            }
+            result => Attempt::Done(result),
+        }
     }
 }
 
-fn read_body(response: Response) -> Result<Vec<u8>, reqwest::Error> {
-    response.bytes().map(|b| b.to_vec())
+/// Why a body could not be read.
+enum BodyError {
+    TooLarge,
+    /// The connection broke or timed out part-way.
+    Broken {
+        detail: String,
+        timed_out: bool,
+    },
+}
+
+/// Reads at most `limit` bytes: the declared length is only used to fail
+/// early, never trusted to bound the read.
+fn read_body(response: Response, limit: u64) -> Result<Vec<u8>, BodyError> {
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    let mut reader = response.take(limit.saturating_add(1));
+    if let Err(e) = reader.read_to_end(&mut bytes) {
+        return Err(BodyError::Broken {
+            timed_out: is_timeout(&e),
+            detail: causes(&e),
+        });
+    }
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Err(BodyError::TooLarge);
+    }
+    Ok(bytes)
+}
+
+/// Whether an error or any of its causes is a timeout (reqwest wraps its
+/// own errors in `io::Error` when a body is read).
+fn is_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_timeout)
+            || e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// An error and its causes, each once, without URLs (reqwest's own text
+/// names the URL).
+fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if !e.is::<reqwest::Error>() {
+            let text = e.to_string();
+            if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+                parts.push(text);
+            }
+        }
+        current = e.source();
+    }
+    if parts.is_empty() {
+        "the connection closed part-way".to_string()
+    } else {
+        parts.join(": ")
+    }
+}
+
+fn is_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("html"))
+}
+
+/// Whether a body is JSON at all (as opposed to JSON of the wrong shape).
+fn looks_like_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
 }
 
 fn is_loopback(url: &url::Url) -> bool {
@@ -401,21 +630,39 @@ fn transport_failure(e: reqwest::Error, query: &Query) -> Attempt {
     Attempt::Retry { after: None, last }
 }
 
-/// `Retry-After` as seconds or as an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+/// What a `Retry-After` asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RetryAfter {
+    Wait(Duration),
+    /// More than a `Duration` holds (`1e20`, a date in the year 9999…).
+    Forever,
+}
+
+/// `Retry-After` as seconds or as an HTTP date; `None` when it is absent,
+/// negative or unreadable (then the usual backoff applies). Never panics,
+/// whatever the number.
+fn retry_after(headers: &HeaderMap) -> Option<RetryAfter> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+        return Some(RetryAfter::Wait(Duration::from_secs(seconds)));
     }
-    if let Ok(seconds) = value.parse::<f64>()
-        && seconds.is_finite()
-        && seconds >= 0.0
-    {
-        return Some(Duration::from_secs_f64(seconds));
+    if let Ok(seconds) = value.parse::<f64>() {
+        if seconds.is_nan() || seconds < 0.0 {
+            // Negative or NaN: not a wait anyone can honour.
+            return None;
+        }
+        return Some(match Duration::try_from_secs_f64(seconds) {
+            Ok(wait) => RetryAfter::Wait(wait),
+            Err(_) => RetryAfter::Forever,
+        });
     }
     let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
     let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+    Some(if wait <= chrono::TimeDelta::zero() {
+        RetryAfter::Wait(Duration::ZERO)
+    } else {
+        wait.to_std().map_or(RetryAfter::Forever, RetryAfter::Wait)
+    })
 }
 
 /// Messages that mean the key lacks a permission rather than a bad query.
@@ -477,24 +724,26 @@ fn interpret(query: &Query, status: StatusCode, bytes: &[u8]) -> Result<Answer, 
     }
 }
 
-/// `errors[].message`, with the path when there is one.
+/// `errors[].message`, with the path when there is one; at most
+/// [`MAX_ERRORS_PER_ANSWER`], each shortened, and a count of the rest.
 fn error_messages(value: &Value) -> Vec<String> {
     let Some(errors) = value.get("errors").and_then(Value::as_array) else {
         return Vec::new();
     };
-    errors
+    let mut messages: Vec<String> = errors
         .iter()
+        .take(MAX_ERRORS_PER_ANSWER)
         .map(|e| {
             let message = e
                 .get("message")
                 .and_then(Value::as_str)
-                .unwrap_or("an unnamed error")
-                .to_string();
+                .unwrap_or("an unnamed error");
             let path: Vec<String> = e
                 .get("path")
                 .and_then(Value::as_array)
                 .map(|p| {
                     p.iter()
+                        .take(20)
                         .map(|s| match s {
                             Value::String(s) => s.clone(),
                             other => other.to_string(),
@@ -502,13 +751,28 @@ fn error_messages(value: &Value) -> Vec<String> {
                         .collect()
                 })
                 .unwrap_or_default();
-            if path.is_empty() {
-                message
+            let full = if path.is_empty() {
+                message.to_string()
             } else {
                 format!("{message} (at {})", path.join("."))
-            }
+            };
+            shorten(&full, MAX_ERROR_CHARS)
         })
-        .collect()
+        .collect();
+    if errors.len() > MAX_ERRORS_PER_ANSWER {
+        messages.push(format!(
+            "and {} more errors",
+            errors.len() - MAX_ERRORS_PER_ANSWER
+        ));
+    }
+    messages
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
 }
 
 fn preview(bytes: &[u8]) -> String {
@@ -521,31 +785,82 @@ mod tests {
     use super::*;
     use crate::platform::upwork::api::queries::VENDOR_CONTRACTS;
 
+    fn wait_of(value: &str) -> Option<RetryAfter> {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, value.parse().unwrap());
+        retry_after(&h)
+    }
+
     #[test]
     fn retry_after_reads_seconds_and_dates() {
-        let mut h = HeaderMap::new();
-        h.insert(RETRY_AFTER, "3".parse().unwrap());
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+        assert_eq!(wait_of("3"), Some(RetryAfter::Wait(Duration::from_secs(3))));
         let soon = chrono::Utc::now() + chrono::Duration::seconds(30);
-        h.insert(
-            RETRY_AFTER,
-            soon.format("%a, %d %b %Y %H:%M:%S GMT")
-                .to_string()
-                .parse()
-                .unwrap(),
-        );
-        let wait = retry_after(&h).unwrap();
+        let Some(RetryAfter::Wait(wait)) =
+            wait_of(&soon.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+        else {
+            panic!("a date in 30 s is a wait");
+        };
         assert!(
             wait > Duration::from_secs(25) && wait <= Duration::from_secs(30),
             "{wait:?}"
         );
-        h.insert(
-            RETRY_AFTER,
-            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        assert_eq!(
+            wait_of("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(RetryAfter::Wait(Duration::ZERO))
         );
-        assert_eq!(retry_after(&h), Some(Duration::ZERO));
-        h.insert(RETRY_AFTER, "soon".parse().unwrap());
-        assert_eq!(retry_after(&h), None);
+        assert_eq!(wait_of("soon"), None);
+    }
+
+    /// Numbers no `Duration` holds must not panic: they are "too long".
+    #[test]
+    fn extreme_retry_after_values_never_panic() {
+        for huge in ["1e20", "1e300", "99999999999999999999999999", "inf"] {
+            assert_eq!(wait_of(huge), Some(RetryAfter::Forever), "{huge}");
+        }
+        assert_eq!(
+            wait_of("18446744073709551615"),
+            Some(RetryAfter::Wait(Duration::from_secs(u64::MAX)))
+        );
+        for unusable in ["-5", "-1e20", "NaN", "", "12 seconds", "Tue, 99 Foo"] {
+            assert_eq!(wait_of(unusable), None, "{unusable}");
+        }
+        assert_eq!(
+            wait_of("0.25"),
+            Some(RetryAfter::Wait(Duration::from_millis(250)))
+        );
+        let Some(RetryAfter::Wait(far)) = wait_of("Fri, 31 Dec 9999 23:59:59 GMT") else {
+            panic!("a date is a wait");
+        };
+        assert!(far > Duration::from_secs(86_400 * 365 * 7_000));
+    }
+
+    #[test]
+    fn errors_of_one_answer_are_capped() {
+        let many: Vec<Value> = (0..10_000)
+            .map(|i| json!({ "message": format!("{i} {}", "x".repeat(2_000)) }))
+            .collect();
+        let messages = error_messages(&json!({ "errors": many }));
+        assert_eq!(messages.len(), MAX_ERRORS_PER_ANSWER + 1);
+        assert!(
+            messages
+                .iter()
+                .all(|m| m.chars().count() <= MAX_ERROR_CHARS + 1)
+        );
+        assert_eq!(
+            messages.last().map(String::as_str),
+            Some("and 9980 more errors")
+        );
+    }
+
+    #[test]
+    fn waits_read_as_people_read_them() {
+        assert_eq!(describe_wait(Some(Duration::from_secs(90))), "90 seconds");
+        assert_eq!(describe_wait(Some(Duration::from_secs(600))), "10 minutes");
+        assert_eq!(
+            describe_wait(Some(Duration::from_secs(u64::MAX))),
+            "213503982334601 days"
+        );
+        assert_eq!(describe_wait(None), "practically forever");
     }
 
     #[test]
@@ -594,12 +909,14 @@ mod tests {
         };
         let text = e.to_string();
         assert!(text.contains("roomList") && text.contains("\"Messages - Read-Only Access\""));
-        assert_eq!(
-            ApiError::Timeout {
-                query: "roomList".into()
-            }
-            .to_string(),
-            "Upwork did not answer the roomList query in time"
+        let timeout = ApiError::Timeout {
+            query: "roomList".into(),
+        }
+        .to_string();
+        assert!(
+            timeout.starts_with("Upwork did not answer the roomList query in time")
+                && timeout.contains("try again"),
+            "{timeout}"
         );
     }
 

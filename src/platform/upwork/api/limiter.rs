@@ -19,8 +19,12 @@ pub(crate) struct RateLimiter {
 
 impl RateLimiter {
     pub(crate) fn new(requests_per_second: f64) -> RateLimiter {
+        // A rate so small that its interval overflows a Duration is no
+        // request at all in practice: a day apart.
         let interval = if requests_per_second.is_finite() && requests_per_second > 0.0 {
-            Duration::from_secs_f64(1.0 / requests_per_second)
+            Duration::try_from_secs_f64(1.0 / requests_per_second)
+                .unwrap_or(Duration::from_secs(86_400))
+                .min(Duration::from_secs(86_400))
         } else {
             Duration::ZERO
         };
@@ -40,7 +44,7 @@ impl RateLimiter {
             Err(poisoned) => poisoned.into_inner(),
         };
         let slot = (*next).max(now);
-        *next = slot + self.interval;
+        *next = slot.checked_add(self.interval).unwrap_or(slot);
         slot - now
     }
 
@@ -76,6 +80,15 @@ mod tests {
         let limiter = RateLimiter::new(1000.0);
         limiter.hold_until(Instant::now() + Duration::from_millis(500));
         assert!(limiter.reserve() > Duration::from_millis(400));
+    }
+
+    #[test]
+    fn absurd_rates_do_not_panic() {
+        for rate in [1e-300, f64::MIN_POSITIVE, f64::NAN, -1.0, f64::INFINITY] {
+            let limiter = RateLimiter::new(rate);
+            let _ = limiter.reserve();
+            let _ = limiter.reserve();
+        }
     }
 
     #[test]

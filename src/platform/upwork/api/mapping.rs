@@ -71,24 +71,45 @@ pub(crate) fn money(value: &Value, path: &[&str]) -> Option<Money> {
             .and_then(|s| parse_money(&s))
             .or_else(|| text(v, &["displayValue"]).and_then(|s| parse_money(&s))),
         Value::String(s) => parse_money(s),
-        Value::Number(n) => parse_money(&n.to_string()),
+        // `1e30` would read as its digits, 130.
+        Value::Number(n) => Some(n.to_string())
+            .filter(|s| !s.contains(['e', 'E']))
+            .and_then(|s| parse_money(&s)),
         _ => None,
     }
 }
 
 fn epoch(n: i64) -> Option<DateTime<Utc>> {
     // Milliseconds since 1970 from about 1973 on; seconds otherwise.
-    if n.abs() >= 100_000_000_000 {
+    // (`unsigned_abs`: `abs` of i64::MIN overflows.)
+    let d = if n.unsigned_abs() >= 100_000_000_000 {
         Utc.timestamp_millis_opt(n).single()
     } else {
         Utc.timestamp_opt(n, 0).single()
-    }
+    };
+    d.filter(plausible)
 }
+
+/// Dates outside years 1900 to 9999 are unreadable, not dates: the model
+/// adds days and weeks to them (money in review, billing weeks), which
+/// near chrono's limits would overflow.
+fn plausible(d: &DateTime<Utc>) -> bool {
+    (1900..=9999).contains(&chrono::Datelike::year(d))
+}
+
+/// The largest amount read, in cents ($10 billion): far beyond any Upwork
+/// payment, and small enough that adding up a lifetime of them cannot
+/// overflow.
+const MAX_CENTS: i64 = 1_000_000_000_000;
 
 /// Reads the date shapes Upwork uses: RFC 3339, an offset without a colon
 /// (`2025-12-31T00:00:00+0000`), fractions, no zone (UTC), a space for the
 /// `T`, a bare date, `yyyymmdd`, and epoch seconds or milliseconds.
 pub fn parse_date(raw: &str) -> Option<DateTime<Utc>> {
+    parse_any_date(raw).filter(plausible)
+}
+
+fn parse_any_date(raw: &str) -> Option<DateTime<Utc>> {
     let s = raw.trim();
     if s.is_empty() {
         return None;
@@ -131,7 +152,7 @@ pub fn parse_date(raw: &str) -> Option<DateTime<Utc>> {
 
 /// Reads a decimal amount into cents without floats: `1234.5`, `-1,234.50`,
 /// `$12`, `(12.00)` for a negative, `USD 3.10`. Rounds half away from zero
-/// past the cents.
+/// past the cents. Amounts beyond $10 billion are unreadable.
 pub fn parse_money(raw: &str) -> Option<Money> {
     let s = raw.trim();
     let negative =
@@ -159,7 +180,12 @@ pub fn parse_money(raw: &str) -> Option<Money> {
     let tenths = frac.next().unwrap_or(0);
     let hundredths = frac.next().unwrap_or(0);
     let round = i64::from(frac.next().unwrap_or(0) >= 5);
-    let cents = whole.checked_mul(100)? + tenths * 10 + hundredths + round;
+    let cents = whole
+        .checked_mul(100)?
+        .checked_add(tenths * 10 + hundredths + round)?;
+    if cents > MAX_CENTS {
+        return None;
+    }
     Some(Money::from_cents(if negative { -cents } else { cents }))
 }
 
@@ -756,6 +782,49 @@ mod tests {
                 &["d"]
             ),
             Some(utc(2024, 2, 29, 12, 0, 0))
+        );
+    }
+
+    /// Values from a hostile or broken server: unreadable, never a panic
+    /// (here or later, where the model adds days to dates and sums money).
+    #[test]
+    fn extreme_dates_and_amounts_are_unreadable_not_panics() {
+        for s in [
+            "-9223372036854775808",
+            "9223372036854775807",
+            "8200000000000000000",
+            "-8200000000000000000",
+            "+262142-12-31T23:59:59Z",
+            "0001-01-01",
+        ] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+        assert_eq!(date(&json!({ "d": i64::MIN }), &["d"]), None);
+        assert_eq!(
+            date(&json!({ "d": 8_200_000_000_000_000_000i64 }), &["d"]),
+            None
+        );
+        let row = json!({ "recordId": "r", "transactionCreationDate": 8_200_000_000_000_000_000i64,
+            "type": "Hourly", "paymentStatus": "In Review",
+            "amountCreditedToUser": { "rawValue": "92233720368547758.07" } });
+        let t = transaction(&row, utc(2026, 3, 1, 0, 0, 0)).unwrap();
+        assert_eq!(t.amount, Money::ZERO);
+        for s in [
+            "92233720368547758.99",
+            "92233720368547758",
+            "10000000000.01",
+        ] {
+            assert_eq!(parse_money(s), None, "{s}");
+        }
+        // A JSON number in exponent form is not read as its digits ($130).
+        assert_eq!(money(&json!({ "m": 1e30 }), &["m"]), None);
+        assert_eq!(
+            money(&json!({ "m": 12.5 }), &["m"]),
+            Some(Money::from_cents(1_250))
+        );
+        assert_eq!(
+            parse_money("-10000000000.00").map(|m| m.cents),
+            Some(-MAX_CENTS)
         );
     }
 

@@ -6,7 +6,7 @@
 use super::client::{ApiError, UpworkApi};
 use super::mapping::{self, ContractTotals, at, list, text};
 use super::queries::{self, Query};
-use super::stream::{Page, Paged};
+use super::stream::{Cursor, Page, PageGuard, Paged};
 use crate::model::account::{
     AccountKind, AccountSummary, Contract, ContractStatus, Dispute, Feedback, JobPost,
     JobPostStatus, ManualCheck, MessageRoom, Offer, OfferStatus, PaymentStatus, PlatformId,
@@ -146,32 +146,6 @@ fn soft(e: &ApiError) -> bool {
     matches!(e, ApiError::Forbidden { .. } | ApiError::GraphQl { .. })
 }
 
-/// Cursor paging state: stops when the server says so or repeats itself.
-#[derive(Default)]
-struct Cursor {
-    after: Option<String>,
-    finished: bool,
-}
-
-impl Cursor {
-    fn pagination(&self, first: u64) -> Value {
-        match &self.after {
-            Some(after) => json!({ "first": first, "after": after }),
-            None => json!({ "first": first }),
-        }
-    }
-
-    /// Reads `pageInfo` of a connection; true when another page follows.
-    fn advance(&mut self, connection: &Value, got: usize) -> bool {
-        let next = at(connection, &["pageInfo", "hasNextPage"]).as_bool() == Some(true);
-        let end = text(connection, &["pageInfo", "endCursor"]);
-        let more = next && got > 0 && end.is_some() && end != self.after;
-        self.after = end;
-        self.finished = !more;
-        more
-    }
-}
-
 /// The filter passes over `roomList`: real accounts only show every room
 /// when hidden rooms and each room type are asked for separately.
 fn room_filters() -> Vec<Value> {
@@ -190,15 +164,17 @@ struct RoomWalker {
     pass: usize,
     cursor: Cursor,
     seen: HashSet<String>,
+    max_pages: u32,
 }
 
 impl RoomWalker {
-    fn new() -> Self {
+    fn new(max_pages: u32) -> Self {
         RoomWalker {
             filters: room_filters(),
             pass: 0,
-            cursor: Cursor::default(),
+            cursor: Cursor::new(&queries::ROOM_LIST, max_pages),
             seen: HashSet::new(),
+            max_pages,
         }
     }
 
@@ -240,7 +216,7 @@ impl RoomWalker {
             .filter(|n| text(n, &["id"]).is_some_and(|id| self.seen.insert(id)))
             .cloned()
             .collect();
-        if !self.cursor.advance(connection, edges.len()) {
+        if !self.cursor.advance(connection, edges)? {
             self.next_pass();
         }
         Ok(Some(fresh))
@@ -248,7 +224,7 @@ impl RoomWalker {
 
     fn next_pass(&mut self) {
         self.pass += 1;
-        self.cursor = Cursor::default();
+        self.cursor = Cursor::new(&queries::ROOM_LIST, self.max_pages);
     }
 }
 
@@ -309,15 +285,22 @@ impl UpworkPlatform {
                 Err(e) => return Err(e),
             };
             let kind = org_kind(item, &org);
-            let member_since = mapping::date(&org, &["creationDate"]).unwrap_or_else(|| {
-                platform.warn(format!(
-                    "Upwork does not say when {title} was created; transactions are read from {}",
-                    EARLIEST.0
-                ));
-                Utc.with_ymd_and_hms(EARLIEST.0, EARLIEST.1, EARLIEST.2, 0, 0, 0)
-                    .single()
-                    .unwrap_or(today)
-            });
+            let earliest = Utc
+                .with_ymd_and_hms(EARLIEST.0, EARLIEST.1, EARLIEST.2, 0, 0, 0)
+                .single()
+                .unwrap_or(today);
+            let member_since = mapping::date(&org, &["creationDate"])
+                // A creation date before any account could exist would only
+                // cost a request per empty month: read from 2003 on instead.
+                .map(|created| created.max(earliest))
+                .unwrap_or_else(|| {
+                    platform.warn(format!(
+                        "Upwork does not say when {title} was created; transactions are read \
+                         from {}",
+                        EARLIEST.0
+                    ));
+                    earliest
+                });
             let u = &platform.user;
             let display_name = match kind {
                 AccountKind::Freelancer if !u.name.is_empty() => u.name.clone(),
@@ -427,6 +410,20 @@ impl UpworkPlatform {
         Box::new(std::iter::empty())
     }
 
+    /// A fresh cursor walk over `query`, bounded by the page limit.
+    fn cursor(&self, query: &Query) -> Cursor {
+        Cursor::new(query, self.api.config().max_pages)
+    }
+
+    /// A bound for an offset walk over `query`.
+    fn guard(&self, query: &Query) -> PageGuard {
+        PageGuard::new(query.field, self.api.config().max_pages)
+    }
+
+    fn rooms_walker(&self) -> RoomWalker {
+        RoomWalker::new(self.api.config().max_pages)
+    }
+
     // ------------------------------------------------------------ contracts
 
     /// The id `vendorContracts` takes: the person for a freelancer, the
@@ -448,14 +445,21 @@ impl UpworkPlatform {
         }
         let mut totals = HashMap::new();
         let mut offset = 0u64;
+        let mut guard = self.guard(&queries::WORK_HISTORY_QUERY);
         loop {
             let vars = work_history_vars(&self.user.id, offset);
-            let data = match self.call(
-                &queries::WORK_HISTORY_QUERY,
-                vars,
-                Some(&account.id),
-                "Contract totals",
-            ) {
+            let data = self
+                .call(
+                    &queries::WORK_HISTORY_QUERY,
+                    vars,
+                    Some(&account.id),
+                    "Contract totals",
+                )
+                .and_then(|data| {
+                    let entries = list(&data, &["talentWorkHistory", "workHistoryList"]);
+                    guard.page(entries).map(|()| data)
+                });
+            let data = match data {
                 Ok(data) => data,
                 Err(e) => {
                     self.warn(format!(
@@ -488,14 +492,14 @@ impl UpworkPlatform {
                 ids.push(id);
             }
         };
-        let mut rooms = RoomWalker::new();
+        let mut rooms = self.rooms_walker();
         while let Some(page) = rooms.next_page(self, &account.id)? {
             page.iter()
                 .filter_map(|r| text(r, &["contractId"]))
                 .for_each(&mut push);
         }
         if account.kind == AccountKind::Client {
-            let mut cursor = Cursor::default();
+            let mut cursor = self.cursor(&queries::CLIENT_OFFERS);
             while !cursor.finished {
                 let vars = json!({ "pagination": cursor.pagination(PAGE) });
                 let data = self.call(
@@ -510,7 +514,7 @@ impl UpworkPlatform {
                     .iter()
                     .filter_map(|e| text(e, &["node", "contract", "id"]))
                     .for_each(&mut push);
-                cursor.advance(connection, edges.len());
+                cursor.advance(connection, edges)?;
             }
         }
         Ok(ids.into())
@@ -562,6 +566,7 @@ impl UpworkPlatform {
             Phase::FindIds
         };
         let mut totals: Option<Arc<HashMap<String, ContractTotals>>> = None;
+        let mut guard = self.guard(&queries::VENDOR_CONTRACTS);
         let wire_statuses: Vec<&str> = statuses
             .iter()
             .map(|s| match s {
@@ -600,6 +605,7 @@ impl UpworkPlatform {
                             phase = Phase::FindIds;
                             continue;
                         }
+                        guard.page(nodes)?;
                         *offset += nodes.len() as u64;
                         let contracts = self.map_contracts(nodes, &account, &totals, statuses);
                         return Ok(if (nodes.len() as u64) < PAGE {
@@ -645,7 +651,7 @@ impl UpworkPlatform {
         }
         let account = account.clone();
         let mut index = 0usize;
-        let mut cursor = Cursor::default();
+        let mut cursor = self.cursor(&queries::VENDOR_PROPOSALS);
         self.stream(move || {
             let Some(status) = statuses.get(index) else {
                 return Ok(Page::Last(Vec::new()));
@@ -662,9 +668,9 @@ impl UpworkPlatform {
                 .iter()
                 .filter_map(|e| mapping::proposal(at(e, &["node"]), status, self.today))
                 .collect();
-            if !cursor.advance(connection, edges.len()) {
+            if !cursor.advance(connection, edges)? {
                 index += 1;
-                cursor = Cursor::default();
+                cursor = self.cursor(&queries::VENDOR_PROPOSALS);
             }
             Ok(Page::More(proposals))
         })
@@ -675,7 +681,7 @@ impl UpworkPlatform {
     fn offer_stream(&self, account: &AccountSummary) -> RecordStream<'_, Offer> {
         let account = account.clone();
         if account.kind == AccountKind::Client {
-            let mut cursor = Cursor::default();
+            let mut cursor = self.cursor(&queries::CLIENT_OFFERS);
             return self.stream(move || {
                 let vars = json!({ "pagination": cursor.pagination(PAGE) });
                 let data = self.call(
@@ -690,7 +696,7 @@ impl UpworkPlatform {
                     .iter()
                     .filter_map(|e| mapping::client_offer(at(e, &["node"]), self.today))
                     .collect();
-                Ok(if cursor.advance(connection, edges.len()) {
+                Ok(if cursor.advance(connection, edges)? {
                     Page::More(offers)
                 } else {
                     Page::Last(offers)
@@ -702,6 +708,7 @@ impl UpworkPlatform {
             _ => (account.id.clone(), "VendorOrg"),
         };
         let mut page = 1u64;
+        let mut guard = self.guard(&queries::OFFERS_BY_ATTRIBUTE);
         self.stream(move || {
             let vars = json!({ "filter": {
                 "id": id,
@@ -718,6 +725,7 @@ impl UpworkPlatform {
                 "Offers received",
             )?;
             let nodes = list(&data, &["offersByAttribute", "offers"]);
+            guard.page(nodes)?;
             page += 1;
             let offers = nodes
                 .iter()
@@ -742,7 +750,7 @@ impl UpworkPlatform {
             return self.empty();
         }
         let account = account.clone();
-        let mut cursor = Cursor::default();
+        let mut cursor = self.cursor(&queries::JOB_POSTINGS);
         self.stream(move || {
             let mut filter = json!({ "pagination_eq": cursor.pagination(PAGE) });
             if open_only {
@@ -762,7 +770,7 @@ impl UpworkPlatform {
                 .filter_map(|e| mapping::job_post(at(e, &["node"]), self.today))
                 .filter(|j| !open_only || j.status == JobPostStatus::Open)
                 .collect();
-            Ok(if cursor.advance(connection, edges.len()) {
+            Ok(if cursor.advance(connection, edges)? {
                 Page::More(posts)
             } else {
                 Page::Last(posts)
@@ -775,7 +783,7 @@ impl UpworkPlatform {
             return self.empty();
         }
         let account = account.clone();
-        let mut cursor = Cursor::default();
+        let mut cursor = self.cursor(&queries::STAFF);
         self.stream(move || {
             let vars = json!({ "pagination": cursor.pagination(PAGE) });
             let data = self.call(&queries::STAFF, vars, Some(&account.id), "Team members")?;
@@ -785,7 +793,7 @@ impl UpworkPlatform {
                 .iter()
                 .filter_map(|e| mapping::team_member(at(e, &["node"]), &self.user.id, self.today))
                 .collect();
-            Ok(if cursor.advance(connection, edges.len()) {
+            Ok(if cursor.advance(connection, edges)? {
                 Page::More(members)
             } else {
                 Page::Last(members)
@@ -885,6 +893,7 @@ impl UpworkPlatform {
         }
         let account = account.clone();
         let mut offset = 0u64;
+        let mut guard = self.guard(&queries::WORK_HISTORY_QUERY);
         self.stream(move || {
             let data = self.call(
                 &queries::WORK_HISTORY_QUERY,
@@ -893,6 +902,7 @@ impl UpworkPlatform {
                 "Feedback",
             )?;
             let entries = list(&data, &["talentWorkHistory", "workHistoryList"]);
+            guard.page(entries)?;
             offset += entries.len() as u64;
             let names = lock(&self.org_names).clone();
             let feedback = entries
@@ -913,7 +923,7 @@ impl UpworkPlatform {
     // ------------------------------------------------------------ messages
 
     fn stories(&self, account: &AccountSummary, room: &mut MessageRoom) -> Result<(), ApiError> {
-        let mut cursor = Cursor::default();
+        let mut cursor = self.cursor(&queries::ROOM_STORIES);
         while !cursor.finished {
             let vars = json!({ "filter": {
                 "roomId_eq": room.id,
@@ -932,7 +942,7 @@ impl UpworkPlatform {
                     .iter()
                     .filter_map(|e| mapping::message(at(e, &["node"]), self.today)),
             );
-            cursor.advance(connection, edges.len());
+            cursor.advance(connection, edges)?;
         }
         room.messages
             .sort_by(|a, b| a.sent.cmp(&b.sent).then_with(|| a.id.cmp(&b.id)));
@@ -944,7 +954,7 @@ impl UpworkPlatform {
     /// one room at a time.
     fn room_stream(&self, account: &AccountSummary) -> RecordStream<'_, MessageRoom> {
         let account = account.clone();
-        let mut walker = RoomWalker::new();
+        let mut walker = self.rooms_walker();
         let mut pending: VecDeque<Value> = VecDeque::new();
         self.stream(move || {
             loop {
@@ -972,7 +982,7 @@ impl UpworkPlatform {
         to: NaiveDate,
     ) -> Result<RecordStream<'_, TimeEntry>, PlatformError> {
         let account = self.account(account)?.clone();
-        let mut cursor = Cursor::default();
+        let mut cursor = self.cursor(&queries::TIME_REPORT);
         Ok(self.stream(move || {
             let vars = json!({
                 "filter": {
@@ -1005,7 +1015,7 @@ impl UpworkPlatform {
                     })
                 })
                 .collect();
-            Ok(if cursor.advance(connection, edges.len()) {
+            Ok(if cursor.advance(connection, edges)? {
                 Page::More(entries)
             } else {
                 Page::Last(entries)
@@ -1206,10 +1216,14 @@ impl Platform for UpworkPlatform {
                     &["vendorProposals"],
                     &format!("Counting proposals ({status})"),
                 )?;
-                proposals += match total {
-                    Some(total) => total,
-                    None => count(self.proposal_stream(&account, one_status(status)))?,
-                };
+                // Totals come from the network: an absurd one must not overflow.
+                proposals = u64::saturating_add(
+                    proposals,
+                    match total {
+                        Some(total) => total,
+                        None => count(self.proposal_stream(&account, one_status(status)))?,
+                    },
+                );
             }
         }
         let offers = count(self.offer_stream(&account))?;
@@ -1236,12 +1250,12 @@ impl Platform for UpworkPlatform {
         };
         let feedback = count(self.feedback_stream(&account))?;
         let (mut rooms, mut messages, mut uncounted) = (0, 0, 0);
-        let mut walker = RoomWalker::new();
+        let mut walker = self.rooms_walker();
         while let Some(page) = walker.next_page(self, &account.id)? {
             rooms += page.len() as u64;
             for room in &page {
                 match at(room, &["stories", "totalCount"]).as_u64() {
-                    Some(count) => messages += count,
+                    Some(count) => messages = u64::saturating_add(messages, count),
                     None => uncounted += 1,
                 }
             }
@@ -1417,23 +1431,5 @@ mod tests {
         );
         let agency = json!({ "flag": { "agency": true, "vendor": true } });
         assert_eq!(org_kind(&Value::Null, &agency), AccountKind::Agency);
-    }
-
-    #[test]
-    fn cursor_stops_on_repeats_and_empty_pages() {
-        let mut c = Cursor::default();
-        let page = |next: bool, end: &str| json!({ "pageInfo": { "hasNextPage": next, "endCursor": end } });
-        assert!(c.advance(&page(true, "a"), 5));
-        assert_eq!(c.pagination(10), json!({ "first": 10, "after": "a" }));
-        assert!(
-            !c.advance(&page(true, "a"), 5),
-            "a repeated cursor ends the walk"
-        );
-        let mut c = Cursor::default();
-        assert!(
-            !c.advance(&page(true, "b"), 0),
-            "an empty page ends the walk"
-        );
-        assert!(c.finished);
     }
 }
