@@ -630,3 +630,100 @@ fn the_user_can_say_which_kind_of_account_the_files_are_from() {
         AccountKind::Agency
     );
 }
+
+/// A file whose amounts are each within range but whose sum is not.
+fn huge_rows(amounts: &[(&str, &str)]) -> String {
+    let mut csv = String::from("Date,Ref ID,Type,Description,Team,Amount,Balance\n");
+    for (i, (amount, balance)) in amounts.iter().enumerate() {
+        csv.push_str(&format!(
+            "\"Nov {}, 2026\",{},Bonus,Thanks,Acme,\"{amount}\",\"{balance}\"\n",
+            i + 2,
+            i + 1
+        ));
+    }
+    csv
+}
+
+fn import_error(files: &[(&str, &str)]) -> (CsvImportError, String) {
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+    match UpworkCsvPlatform::from_bytes(&files, today()) {
+        Ok(p) => panic!(
+            "imported {} rows, should have been refused",
+            p.transaction_list().len()
+        ),
+        Err(e) => {
+            let message = e.to_string();
+            (e, message)
+        }
+    }
+}
+
+#[test]
+fn amounts_that_add_up_past_what_offboard_counts_are_refused_naming_the_row() {
+    let big = "90,000,000,000,000,000.00";
+    let csv = huge_rows(&[(big, ""), (big, "")]);
+    let (e, message) = import_error(&[("huge.csv", &csv)]);
+    assert!(
+        matches!(&e, CsvImportError::TooLarge { file, line: 3 } if file == "huge.csv"),
+        "{e:?}"
+    );
+    assert!(message.starts_with("huge.csv, line 3: "), "{message}");
+    assert!(
+        message.contains("more than Offboard can count"),
+        "{message}"
+    );
+
+    // Money out counts as much as money in.
+    let out = format!("-{big}");
+    let csv = huge_rows(&[(&out, ""), (&out, "")]);
+    let (_, message) = import_error(&[("out.csv", &csv)]);
+    assert!(message.starts_with("out.csv, line 3: "), "{message}");
+
+    // In and out that cancel still do not fit: money in alone would not.
+    let csv = huge_rows(&[(big, ""), (&out, "")]);
+    let (_, message) = import_error(&[("both.csv", &csv)]);
+    assert!(message.starts_with("both.csv, line 3: "), "{message}");
+
+    // Across files, the file and row where the total went over.
+    let first = huge_rows(&[(big, "")]);
+    let second = huge_rows(&[("1.00", ""), ("2.00", ""), (big, "")])
+        .replace("Nov 2,", "Dec 2,")
+        .replace("Nov 3,", "Dec 3,")
+        .replace("Nov 4,", "Dec 4,");
+    let (_, message) = import_error(&[("a.csv", &first), ("b.csv", &second)]);
+    assert!(message.starts_with("b.csv, line 4: "), "{message}");
+}
+
+#[test]
+fn a_balance_that_would_make_the_opening_balance_overflow_is_refused() {
+    // The balance before the first row would be 90e15 - (-90e15) dollars.
+    let csv = huge_rows(&[("-90,000,000,000,000,000.00", "90,000,000,000,000,000.00")]);
+    let (_, message) = import_error(&[("opening.csv", &csv)]);
+    assert!(message.starts_with("opening.csv, line 2: "), "{message}");
+    assert!(
+        message.contains("more than Offboard can count"),
+        "{message}"
+    );
+}
+
+#[test]
+fn large_amounts_that_fit_are_summed_exactly() {
+    let csv = huge_rows(&[
+        ("40,000,000,000,000,000.00", "40,000,000,000,000,000.00"),
+        ("40,000,000,000,000,000.01", "80,000,000,000,000,000.01"),
+    ]);
+    let p = UpworkCsvPlatform::from_bytes(&[("large.csv", csv.as_bytes())], at(2027, 6, 1, 0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        p.balances().available,
+        Money::from_cents(8_000_000_000_000_000_001)
+    );
+    assert_eq!(
+        p.money_per_client(),
+        [(
+            "Acme".to_string(),
+            Money::from_cents(8_000_000_000_000_000_001)
+        )]
+    );
+    assert!(p.warnings().is_empty(), "{:?}", p.warnings());
+}

@@ -202,11 +202,15 @@ pub fn is_partial_name(name: &str) -> bool {
 impl AtomicFile {
     pub fn create(final_path: &Path, mode: WriteMode, budget: &DiskBudget) -> io::Result<Self> {
         let temp_path = partial_path(final_path);
-        let file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&temp_path)?;
+        let mut options = OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        // A link where the temporary file goes would truncate its target.
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NOFOLLOW);
+        }
+        let file = options.open(&temp_path)?;
         let hashing = HashingFile {
             file,
             hasher: Sha256::new(),

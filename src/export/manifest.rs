@@ -205,7 +205,11 @@ impl Manifest {
     }
 
     pub fn total_bytes(&self) -> u64 {
-        self.files.iter().map(|f| f.bytes).sum()
+        // A manifest read back from disk can say anything: never overflow.
+        self.files
+            .iter()
+            .map(|f| f.bytes)
+            .fold(0u64, u64::saturating_add)
     }
 }
 

@@ -78,6 +78,8 @@ pub enum ExportError {
     NotOurs(PathBuf),
     #[error("this folder holds the export of another account ({found}); choose another folder: {}", .path.display())]
     OtherAccount { found: String, path: PathBuf },
+    #[error("the export folder holds a symbolic link, which Offboard never follows inside an export (it could lead to files outside the folder, and resuming removes unfinished files); remove the link, or export into another folder: {}", .0.display())]
+    Symlink(PathBuf),
     #[error("this export is already complete; to export again, choose the folder that contains it: {}", .0.display())]
     AlreadyComplete(PathBuf),
     #[error("the export's manifest cannot be used ({reason}); export again into another folder: {}", .path.display())]
@@ -94,6 +96,10 @@ pub enum ExportError {
     },
     #[error("a file of this export changed while the export was running ({reason}); export again into another folder: {}", .path.display())]
     Unreadable { reason: String, path: PathBuf },
+    #[error(
+        "the amounts in {section} add up to more than Offboard can count (at record {record}); the platform's data is wrong there: check that record on the platform, then export again"
+    )]
+    TooLarge { section: String, record: String },
     #[error("index.html could not be built ({0}); this is a bug in Offboard, please report it")]
     Template(String),
 }
@@ -260,7 +266,8 @@ fn platform_records(manifest: &Manifest) -> u64 {
                 .any(|p| p.section() == s.name && p.counts_records())
         })
         .map(|s| s.records)
-        .sum()
+        // A manifest read back from disk can say anything: never overflow.
+        .fold(0u64, u64::saturating_add)
 }
 
 /// The folder name for a new export.
@@ -444,7 +451,7 @@ pub fn add_file(
         .iter()
         .filter(|f| f.section == section)
         .map(|f| f.records)
-        .sum();
+        .fold(0u64, u64::saturating_add);
     manifest.finish_section(section, section_records);
     manifest
         .write(dir, &budget)
@@ -595,8 +602,8 @@ impl ExportRun<'_> {
             section: self.section.to_string(),
             sections_done: self.passes_done,
             sections_total: Pass::ALL.len(),
-            records: earlier_records + self.records,
-            bytes: self.bytes_done + open_bytes,
+            records: earlier_records.saturating_add(self.records),
+            bytes: self.bytes_done.saturating_add(open_bytes),
         };
         (self.progress)(&progress);
     }
@@ -630,7 +637,7 @@ impl ExportRun<'_> {
             commit_all(files).into_iter().zip(labels)
         {
             let written = result.map_err(io_error(format!("finish {relative}"), &path))?;
-            self.bytes_done += written.bytes;
+            self.bytes_done = self.bytes_done.saturating_add(written.bytes);
             self.manifest
                 .put_file(FileEntry::new(relative, written, &section, records));
         }
@@ -670,6 +677,7 @@ impl ExportRun<'_> {
     /// finished sections, and forgets any section whose files do not match
     /// (and every later one, since later passes read earlier files).
     fn prepare_resume(&mut self) -> Result<(), ExportError> {
+        refuse_links(&self.dir)?;
         remove_partials(&self.dir)?;
         remove_partials(&self.dir.join(sections::MESSAGES_DIR))?;
         // An export begun by an earlier version kept index.html's rows in
@@ -730,9 +738,48 @@ impl ExportRun<'_> {
 /// in one pass) kept each section's rows; removed when one is resumed.
 const LEGACY_PARTS_DIR: &str = "index-parts";
 
+/// Refuses an export folder holding a symbolic link where the export
+/// writes: removing unfinished files and re-hashing finished ones would
+/// follow it out of the folder. Offboard never creates links, so one there
+/// was put by someone else.
+fn refuse_links(dir: &Path) -> Result<(), ExportError> {
+    for folder in [
+        dir.to_path_buf(),
+        dir.join(sections::MESSAGES_DIR),
+        dir.join(LEGACY_PARTS_DIR),
+    ] {
+        // The folder itself was checked as an entry of `dir` first.
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+            Err(error) => return Err(io_error("read the folder", &folder)(error)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(io_error("read the folder", &folder))?;
+            let path = entry.path();
+            let kind = entry
+                .file_type()
+                .map_err(io_error("read the folder", &path))?;
+            if kind.is_symlink() {
+                return Err(ExportError::Symlink(path));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `Err(Symlink)` when `path` itself is a symbolic link.
+pub(crate) fn refuse_link(path: &Path) -> Result<(), ExportError> {
+    if verify::is_symlink(path) {
+        return Err(ExportError::Symlink(path.to_path_buf()));
+    }
+    Ok(())
+}
+
 /// Removes the folder where earlier versions kept index.html's rows.
 fn remove_legacy_parts(dir: &Path) -> Result<(), ExportError> {
     let folder = dir.join(LEGACY_PARTS_DIR);
+    refuse_link(&folder)?;
     match std::fs::remove_dir_all(&folder) {
         Ok(()) => Ok(()),
         Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
@@ -742,6 +789,7 @@ fn remove_legacy_parts(dir: &Path) -> Result<(), ExportError> {
 
 /// Removes Offboard's temporary files left by an interrupted run.
 fn remove_partials(dir: &Path) -> Result<(), ExportError> {
+    refuse_link(dir)?;
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),

@@ -8,10 +8,12 @@ use std::collections::HashSet;
 /// and the `.partial` temp name within every file system's 255-byte limit.
 pub const MAX_STEM_BYTES: usize = 80;
 
-/// Device names Windows refuses as file names, with or without extension.
-const WINDOWS_RESERVED: [&str; 22] = [
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+/// Device names Windows refuses as file names, with or without extension
+/// (its documentation lists the superscript digits and the `0` ports too).
+const WINDOWS_RESERVED: [&str; 32] = [
+    "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "COM0", "COM1", "COM2", "COM3", "COM4",
+    "COM5", "COM6", "COM7", "COM8", "COM9", "COM¹", "COM²", "COM³", "LPT0", "LPT1", "LPT2", "LPT3",
+    "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
 ];
 
 /// Characters no file name may contain on some supported system.
@@ -84,6 +86,12 @@ pub fn sanitize_stem(raw: &str, fallback: &str) -> String {
         };
     }
     if is_windows_reserved(&stem) {
+        // Room for the prefix within the cap (a reserved stem with a long
+        // extension, `com1.<80 bytes>`, is at the cap already).
+        let keep = truncate_at_char_boundary(&stem, MAX_STEM_BYTES - 1)
+            .trim_end_matches([' ', '.'])
+            .len();
+        stem.truncate(keep);
         stem.insert(0, '_');
     }
     stem
@@ -189,6 +197,15 @@ mod tests {
         assert_eq!(sanitize_stem("com1.txt", "x"), "_com1.txt");
         assert_eq!(sanitize_stem("LPT9 ", "x"), "_LPT9");
         assert_eq!(sanitize_stem("CONSOLE", "x"), "CONSOLE");
+        assert_eq!(sanitize_stem("com¹", "x"), "_com¹");
+        assert_eq!(sanitize_stem("LPT0.log", "x"), "_LPT0.log");
+        assert_eq!(sanitize_stem("conout$", "x"), "_conout$");
+        let long = format!("com1.{}", "x".repeat(200));
+        let stem = sanitize_stem(&long, "x");
+        assert!(
+            stem.starts_with("_com1.") && stem.len() <= MAX_STEM_BYTES,
+            "{stem}"
+        );
     }
 
     #[test]

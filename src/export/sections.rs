@@ -9,7 +9,7 @@ use super::manifest::FileEntry;
 use super::names::UniqueStems;
 use super::page_rows::{Companion, PageRow, RowWriter};
 use super::short_text::ShortText;
-use super::tally::{HourlyContract, HourlyContracts, WeekRow, WeeklyHours, YearTally};
+use super::tally::{HourlyContract, HourlyContracts, TooLarge, WeekRow, WeeklyHours, YearTally};
 use super::{ExportError, ExportRun, Pass, html, io_error, transcript};
 use crate::model::account::{
     AccountKind, Contract, ContractKind, ContractStatus, Dispute, DisputeStatus, Feedback, JobPost,
@@ -367,6 +367,14 @@ fn collection<T: Serialize + PageRow>(
     Ok(records)
 }
 
+/// The platform's amounts add up past what a total can hold.
+fn too_large(pass: Pass, record: &str) -> ExportError {
+    ExportError::TooLarge {
+        section: pass.section().to_string(),
+        record: record.to_string(),
+    }
+}
+
 fn remove_if_present(path: &Path) -> Result<(), ExportError> {
     match std::fs::remove_file(path) {
         Ok(()) => Ok(()),
@@ -392,8 +400,14 @@ fn contracts(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         if contract.is_open() {
             open_contracts += 1;
         }
-        billed += contract.total_billed;
+        billed = billed
+            .checked_add(contract.total_billed)
+            .ok_or_else(|| too_large(pass, &contract.id))?;
         hours += contract.hours_billed.unwrap_or(0.0);
+        if !hours.is_finite() {
+            // JSON cannot hold infinity: the manifest could not be read back.
+            return Err(too_large(pass, &contract.id));
+        }
         run.record_done(json.accepted_bytes() + table.accepted_bytes())?;
         rows.push(contract, run)?;
     }
@@ -523,13 +537,17 @@ fn transactions(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         let transaction = item.map_err(|e| platform_error(pass, e))?;
         json.push(&transaction)
             .map_err(write_error(run, "transactions.json"))?;
-        years.add(&transaction);
+        years
+            .add(&transaction)
+            .map_err(|TooLarge| too_large(pass, &transaction.id))?;
         if own_report.is_none() && transaction.kind == TransactionKind::Hourly {
             let contract = transaction
                 .contract_id
                 .as_ref()
                 .and_then(|id| hourly.get(id));
-            weekly.add(&transaction, contract, &mut finished_weeks);
+            weekly
+                .add(&transaction, contract, &mut finished_weeks)
+                .map_err(|TooLarge| too_large(pass, &transaction.id))?;
             for week in finished_weeks.drain(..) {
                 hours
                     .row(time_report_row(&week))
@@ -672,6 +690,8 @@ fn messages(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
 /// Starts the messages folder afresh: files of an interrupted run are
 /// written again (the folder is inside the export folder Offboard created).
 fn clear_messages_folder(folder: &Path) -> Result<(), ExportError> {
+    // Never clear a folder a link leads to: it is not the export's.
+    super::refuse_link(folder)?;
     match std::fs::read_dir(folder) {
         Ok(entries) => {
             for entry in entries.flatten() {

@@ -6,6 +6,23 @@ use crate::model::account::{Transaction, TransactionKind};
 use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
 
+/// A total that does not fit in an `i64` of cents: the platform's amounts
+/// are wrong, and a wrapped total would be shown as if it were right.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooLarge;
+
+/// `total += cents`, refusing to overflow.
+fn add_to(total: &mut i64, cents: i64) -> Result<(), TooLarge> {
+    *total = total.checked_add(cents).ok_or(TooLarge)?;
+    Ok(())
+}
+
+/// `total -= cents`, refusing to overflow.
+fn take_from(total: &mut i64, cents: i64) -> Result<(), TooLarge> {
+    *total = total.checked_sub(cents).ok_or(TooLarge)?;
+    Ok(())
+}
+
 /// Money per calendar year.
 #[derive(Debug, Default)]
 pub struct YearTally {
@@ -15,7 +32,7 @@ pub struct YearTally {
 }
 
 impl YearTally {
-    pub fn add(&mut self, transaction: &Transaction) {
+    pub fn add(&mut self, transaction: &Transaction) -> Result<(), TooLarge> {
         let cents = transaction.amount.cents;
         let year = transaction.date.year();
         let totals = self.years.entry(year).or_insert_with(|| YearTotals {
@@ -23,27 +40,27 @@ impl YearTally {
             ..YearTotals::default()
         });
         totals.transactions += 1;
-        totals.net_cents += cents;
+        add_to(&mut totals.net_cents, cents)?;
         if cents >= 0 {
-            self.money_in_cents += cents;
+            add_to(&mut self.money_in_cents, cents)?;
         } else {
-            self.money_out_cents -= cents;
+            take_from(&mut self.money_out_cents, cents)?;
         }
         match transaction.kind {
             TransactionKind::Hourly | TransactionKind::FixedPrice | TransactionKind::Bonus => {
                 if cents >= 0 {
-                    totals.earned_cents += cents;
+                    add_to(&mut totals.earned_cents, cents)
                 } else {
-                    totals.spent_cents -= cents;
+                    take_from(&mut totals.spent_cents, cents)
                 }
             }
-            TransactionKind::Payment => totals.spent_cents -= cents,
+            TransactionKind::Payment => take_from(&mut totals.spent_cents, cents),
             TransactionKind::ServiceFee
             | TransactionKind::WithdrawalFee
-            | TransactionKind::ConnectsPurchase => totals.fees_cents -= cents,
-            TransactionKind::Withdrawal => totals.withdrawn_cents -= cents,
-            TransactionKind::Refund => totals.refunds_cents += cents,
-            TransactionKind::Adjustment => {}
+            | TransactionKind::ConnectsPurchase => take_from(&mut totals.fees_cents, cents),
+            TransactionKind::Withdrawal => take_from(&mut totals.withdrawn_cents, cents),
+            TransactionKind::Refund => add_to(&mut totals.refunds_cents, cents),
+            TransactionKind::Adjustment => Ok(()),
         }
     }
 
@@ -207,7 +224,11 @@ pub struct WeeklyHours<'c> {
 
 /// The Monday starting the ISO week of `date` (Upwork's weeks run Monday to Sunday UTC).
 pub fn week_start(date: NaiveDate) -> NaiveDate {
-    date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
+    // The first days chrono can hold have no Monday before them: their own week.
+    date.checked_sub_signed(Duration::days(i64::from(
+        date.weekday().num_days_from_monday(),
+    )))
+    .unwrap_or(date)
 }
 
 impl<'c> WeeklyHours<'c> {
@@ -217,9 +238,9 @@ impl<'c> WeeklyHours<'c> {
         transaction: &Transaction,
         contract: Option<HourlyContract<'c>>,
         finished: &mut Vec<WeekRow<'c>>,
-    ) {
+    ) -> Result<(), TooLarge> {
         let Some(contract_id) = &transaction.contract_id else {
-            return;
+            return Ok(());
         };
         let week = week_start(transaction.date.date_naive());
         if let Some(last) = self.last_week
@@ -243,7 +264,7 @@ impl<'c> WeeklyHours<'c> {
             }
         }
         self.last_week = Some(week);
-        let cents = transaction.amount.cents.abs();
+        let cents = transaction.amount.cents.checked_abs().ok_or(TooLarge)?;
         let hours = contract
             .and_then(|c| c.rate_cents)
             .filter(|rate| *rate > 0)
@@ -258,13 +279,14 @@ impl<'c> WeeklyHours<'c> {
             None => contracts.entry(contract_id.clone()).or_default(),
         };
         sum.contract = contract;
-        sum.amount_cents += cents;
+        add_to(&mut sum.amount_cents, cents)?;
         sum.transactions += 1;
         sum.hours = match (sum.hours, hours) {
             (Some(total), Some(more)) => Some(total + more),
             (None, Some(more)) if sum.transactions == 1 => Some(more),
             _ => None,
         };
+        Ok(())
     }
 
     fn flush_where(&mut self, finished: &mut Vec<WeekRow<'c>>, done: impl Fn(NaiveDate) -> bool) {
@@ -336,10 +358,16 @@ mod tests {
         let mut weekly = WeeklyHours::default();
         let mut rows = Vec::new();
         // 2025-03-03 is a Monday.
-        weekly.add(&hourly(3, "c-1", 10_000), Some(contract), &mut rows);
-        weekly.add(&hourly(5, "c-1", 5_000), Some(contract), &mut rows);
+        weekly
+            .add(&hourly(3, "c-1", 10_000), Some(contract), &mut rows)
+            .unwrap();
+        weekly
+            .add(&hourly(5, "c-1", 5_000), Some(contract), &mut rows)
+            .unwrap();
         assert!(rows.is_empty());
-        weekly.add(&hourly(10, "c-1", 2_500), Some(contract), &mut rows);
+        weekly
+            .add(&hourly(10, "c-1", 2_500), Some(contract), &mut rows)
+            .unwrap();
         assert_eq!(rows.len(), 1, "the first week is done once the next starts");
         assert_eq!(
             rows[0].week_start,
@@ -347,7 +375,9 @@ mod tests {
         );
         assert_eq!(rows[0].hours, Some(3.0));
         assert_eq!(rows[0].amount_cents, 15_000);
-        weekly.add(&hourly(11, "c-2", 1_000), None, &mut rows);
+        weekly
+            .add(&hourly(11, "c-2", 1_000), None, &mut rows)
+            .unwrap();
         weekly.finish(&mut rows);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[1].hours, Some(0.5));
@@ -415,7 +445,9 @@ mod tests {
         let mut weekly = WeeklyHours::default();
         let mut rows = Vec::new();
         for day in [3, 10, 4, 17, 5] {
-            weekly.add(&hourly(day, "c-1", 100), None, &mut rows);
+            weekly
+                .add(&hourly(day, "c-1", 100), None, &mut rows)
+                .unwrap();
         }
         weekly.finish(&mut rows);
         let first_week: i64 = rows
@@ -430,18 +462,46 @@ mod tests {
     #[test]
     fn years_split_earnings_fees_and_withdrawals() {
         let mut tally = YearTally::default();
-        tally.add(&hourly(3, "c", 10_000));
+        tally.add(&hourly(3, "c", 10_000)).unwrap();
         let mut fee = hourly(4, "c", -1_000);
         fee.kind = TransactionKind::ServiceFee;
-        tally.add(&fee);
+        tally.add(&fee).unwrap();
         let mut out = hourly(5, "c", -9_000);
         out.kind = TransactionKind::Withdrawal;
-        tally.add(&out);
+        tally.add(&out).unwrap();
         let years = tally.into_years();
         assert_eq!(years.len(), 1);
         assert_eq!(years[0].earned_cents, 10_000);
         assert_eq!(years[0].fees_cents, 1_000);
         assert_eq!(years[0].withdrawn_cents, 9_000);
         assert_eq!(years[0].net_cents, 0);
+    }
+
+    #[test]
+    fn totals_that_do_not_fit_are_refused_not_wrapped() {
+        let big = 9_000_000_000_000_000_000;
+        let mut tally = YearTally::default();
+        tally.add(&hourly(3, "c", big)).unwrap();
+        assert_eq!(tally.add(&hourly(4, "c", big)), Err(TooLarge));
+        let mut tally = YearTally::default();
+        tally.add(&hourly(3, "c", -big)).unwrap();
+        assert_eq!(tally.add(&hourly(4, "c", -big)), Err(TooLarge));
+        assert_eq!(
+            YearTally::default().add(&hourly(3, "c", i64::MIN)),
+            Err(TooLarge)
+        );
+
+        let mut weekly = WeeklyHours::default();
+        let mut rows = Vec::new();
+        weekly.add(&hourly(3, "c-1", big), None, &mut rows).unwrap();
+        assert_eq!(
+            weekly.add(&hourly(4, "c-1", -big), None, &mut rows),
+            Err(TooLarge)
+        );
+        assert_eq!(
+            weekly.add(&hourly(5, "c-2", i64::MIN), None, &mut rows),
+            Err(TooLarge)
+        );
+        assert_eq!(week_start(NaiveDate::MIN), NaiveDate::MIN);
     }
 }

@@ -2,6 +2,10 @@
 //! there with its size, SHA-256 and record count, nothing unlisted or
 //! half-written lies around, and the export was marked complete. Each
 //! problem names its file.
+//!
+//! Symbolic links are never followed: Offboard writes none, so a link is a
+//! file replaced after the export, and it could lead verify (and a resumed
+//! export) to read or change files outside the folder.
 
 use super::closing_files::{CLOSING_FILES, check_closing_files};
 use super::files::is_partial_name;
@@ -45,6 +49,10 @@ impl VerifyReport {
 /// Re-hashes every file of the export in `dir` and names each problem.
 pub fn verify(dir: &Path) -> VerifyReport {
     let mut report = VerifyReport::default();
+    if is_symlink(&Manifest::path_in(dir)) {
+        report.problem(MANIFEST_NAME, LINK_PROBLEM);
+        return report;
+    }
     let manifest = match Manifest::read(dir) {
         Ok(manifest) => manifest,
         Err(ManifestProblem::Missing) => {
@@ -85,10 +93,21 @@ pub fn verify(dir: &Path) -> VerifyReport {
         let Some(path) = safe_relative_path(dir, &entry.path) else {
             report.problem(
                 &entry.path,
-                "is a path outside the export folder; the manifest was tampered with",
+                "is a path outside the export folder (absolute, going up with \"..\", or empty), so it was not read; the manifest was changed after the export",
             );
             continue;
         };
+        if let Some(link) = first_symlink(dir, &entry.path) {
+            if link == entry.path {
+                report.problem(&entry.path, LINK_PROBLEM);
+            } else {
+                report.problem(
+                    &entry.path,
+                    format!("was not read: the folder {link} is a symbolic link, {LINK_REASON}"),
+                );
+            }
+            continue;
+        }
         report.files_checked += 1;
         for problem in check_file(&path, entry) {
             report.problem(&entry.path, problem);
@@ -100,6 +119,31 @@ pub fn verify(dir: &Path) -> VerifyReport {
     }
     report.records = platform_records(&manifest);
     report
+}
+
+/// Why links are refused, for problems that name them.
+const LINK_REASON: &str = "which an export never holds: it was put there after the export and may lead outside the folder; replace it with the real file or export again";
+const LINK_PROBLEM: &str = "is a symbolic link, so it was not read; an export never holds links: it was put there after the export and may lead outside the folder; replace it with the real file or export again";
+
+/// Whether `path` itself (not what it points to) is a symbolic link.
+pub(crate) fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// The first part of `relative` (a checked manifest path) that is a
+/// symbolic link inside `dir`, as a relative path.
+fn first_symlink(dir: &Path, relative: &str) -> Option<String> {
+    let mut path = dir.to_path_buf();
+    let mut end = 0;
+    for part in relative.split('/') {
+        path.push(part);
+        end += part.len();
+        if is_symlink(&path) {
+            return relative.get(..end).map(str::to_string);
+        }
+        end += 1;
+    }
+    None
 }
 
 /// `relative` (from a manifest) as a path inside `dir`, or None when it
@@ -171,9 +215,22 @@ impl HashingReader {
     }
 }
 
+/// Opens a file for reading without following a link in its last part (a
+/// link put there after `first_symlink` looked is refused, not followed).
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path)
+}
+
 fn check_file(path: &Path, entry: &FileEntry) -> Vec<String> {
     let mut problems = Vec::new();
-    let file = match File::open(path) {
+    let file = match open_no_follow(path) {
         Ok(file) => file,
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
             return vec!["is missing".to_string()];
@@ -285,18 +342,53 @@ fn look_for_strays(
     report: &mut VerifyReport,
     depth: u32,
 ) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+    // A folder that cannot be read could hide anything: say so.
+    let folder = if prefix.is_empty() { "." } else { prefix };
+    let unreadable = |error: io::Error| {
+        format!(
+            "is a folder that cannot be read ({error}), so what it holds was not checked; check its permissions, then verify again"
+        )
     };
-    let mut names: Vec<_> = entries.flatten().collect();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            report.problem(folder, unreadable(error));
+            return;
+        }
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => names.push(entry),
+            Err(error) => {
+                report.problem(folder, unreadable(error));
+                return;
+            }
+        }
+    }
     names.sort_by_key(|entry| entry.file_name());
     for entry in names {
         let name = entry.file_name().to_string_lossy().into_owned();
         let relative = format!("{prefix}{name}");
-        let Ok(file_type) = entry.file_type() else {
-            continue;
+        let file_type = match entry.file_type() {
+            Ok(file_type) => file_type,
+            Err(error) => {
+                report.problem(
+                    &relative,
+                    format!("cannot be read ({error}); check its permissions, then verify again"),
+                );
+                continue;
+            }
         };
-        if file_type.is_dir() {
+        if file_type.is_symlink() {
+            // Listed links were reported with their entry.
+            if !listed.contains(relative.as_str()) && relative != MANIFEST_NAME {
+                report.problem(
+                    &relative,
+                    "is a symbolic link, not listed in the manifest: it was put there after the export; it was not followed",
+                );
+            }
+        } else if file_type.is_dir() {
             if depth < 8 {
                 look_for_strays(
                     &entry.path(),
@@ -304,6 +396,11 @@ fn look_for_strays(
                     listed,
                     report,
                     depth + 1,
+                );
+            } else {
+                report.problem(
+                    &format!("{relative}/"),
+                    "is nested deeper than an export's folders, so it was not checked: it was put there after the export",
                 );
             }
         } else if relative == MANIFEST_NAME

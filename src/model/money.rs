@@ -1,4 +1,9 @@
 //! Money as whole cents, so sums never drift the way floats do.
+//!
+//! Sums are checked: code adding up amounts from files or the network uses
+//! the `checked_*` methods and reports an overflow as an error naming where
+//! it happened. The operators saturate at the ends of the range rather than
+//! wrap or panic, for the few places that add amounts already known to fit.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -21,10 +26,38 @@ impl Money {
         Money { cents }
     }
 
+    /// Saturates at the ends of the range (only constants use it).
     pub const fn from_dollars(dollars: i64) -> Self {
         Money {
-            cents: dollars * 100,
+            cents: dollars.saturating_mul(100),
         }
+    }
+
+    /// The sum, or `None` when it is more than an `i64` of cents can hold.
+    pub fn checked_add(self, rhs: Money) -> Option<Money> {
+        self.cents.checked_add(rhs.cents).map(Money::from_cents)
+    }
+
+    /// The difference, or `None` when it is more than an `i64` can hold.
+    pub fn checked_sub(self, rhs: Money) -> Option<Money> {
+        self.cents.checked_sub(rhs.cents).map(Money::from_cents)
+    }
+
+    /// The negation, or `None` for the one amount without one (`i64::MIN`).
+    pub fn checked_neg(self) -> Option<Money> {
+        self.cents.checked_neg().map(Money::from_cents)
+    }
+
+    /// The absolute value, or `None` for `i64::MIN` cents.
+    pub fn checked_abs(self) -> Option<Money> {
+        self.cents.checked_abs().map(Money::from_cents)
+    }
+
+    /// The sum of `amounts`, or `None` as soon as a partial sum overflows.
+    pub fn checked_sum(amounts: impl IntoIterator<Item = Money>) -> Option<Money> {
+        amounts
+            .into_iter()
+            .try_fold(Money::ZERO, |sum, amount| sum.checked_add(amount))
     }
 
     pub fn is_zero(self) -> bool {
@@ -39,9 +72,10 @@ impl Money {
         self.cents < 0
     }
 
+    /// Saturates: `i64::MIN` cents gives `i64::MAX`.
     pub fn abs(self) -> Self {
         Money {
-            cents: self.cents.abs(),
+            cents: self.cents.saturating_abs(),
         }
     }
 
@@ -83,36 +117,39 @@ impl fmt::Display for Money {
     }
 }
 
+// The operators saturate: a wrapped sum would show a huge balance with the
+// wrong sign, and a panic would take the window down. Imports bound their
+// amounts (see `upwork_csv`), so these never reach the ends in practice.
 impl Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
-        Money::from_cents(self.cents + rhs.cents)
+        Money::from_cents(self.cents.saturating_add(rhs.cents))
     }
 }
 
 impl Sub for Money {
     type Output = Money;
     fn sub(self, rhs: Money) -> Money {
-        Money::from_cents(self.cents - rhs.cents)
+        Money::from_cents(self.cents.saturating_sub(rhs.cents))
     }
 }
 
 impl Neg for Money {
     type Output = Money;
     fn neg(self) -> Money {
-        Money::from_cents(-self.cents)
+        Money::from_cents(self.cents.saturating_neg())
     }
 }
 
 impl AddAssign for Money {
     fn add_assign(&mut self, rhs: Money) {
-        self.cents += rhs.cents;
+        *self = *self + rhs;
     }
 }
 
 impl SubAssign for Money {
     fn sub_assign(&mut self, rhs: Money) {
-        self.cents -= rhs.cents;
+        *self = *self - rhs;
     }
 }
 
@@ -145,6 +182,49 @@ mod tests {
     fn plain_is_machine_readable() {
         assert_eq!(Money::from_cents(-123_450).plain(), "-1234.50");
         assert_eq!(Money::from_cents(7).plain(), "0.07");
+    }
+
+    #[test]
+    fn checked_arithmetic_refuses_what_does_not_fit() {
+        let big = Money::from_cents(9_000_000_000_000_000_000);
+        assert_eq!(big.checked_add(big), None);
+        assert_eq!(
+            Money::from_cents(-9_000_000_000_000_000_000).checked_sub(big),
+            None
+        );
+        assert_eq!(Money::from_cents(i64::MIN).checked_neg(), None);
+        assert_eq!(Money::from_cents(i64::MIN).checked_abs(), None);
+        assert_eq!(Money::checked_sum([big, big]), None);
+        assert_eq!(
+            Money::checked_sum([big, -big, Money::from_cents(5)]),
+            Some(Money::from_cents(5))
+        );
+        assert_eq!(
+            big.checked_sub(Money::from_cents(1)),
+            Some(Money::from_cents(8_999_999_999_999_999_999))
+        );
+    }
+
+    #[test]
+    fn operators_saturate_instead_of_wrapping_or_panicking() {
+        let big = Money::from_cents(9_000_000_000_000_000_000);
+        assert_eq!(big + big, Money::from_cents(i64::MAX));
+        assert_eq!(-big - big, Money::from_cents(i64::MIN));
+        assert_eq!(-Money::from_cents(i64::MIN), Money::from_cents(i64::MAX));
+        assert_eq!(
+            Money::from_cents(i64::MIN).abs(),
+            Money::from_cents(i64::MAX)
+        );
+        let mut sum = big;
+        sum += big;
+        assert_eq!(sum, Money::from_cents(i64::MAX));
+        sum -= -big;
+        assert_eq!(sum, Money::from_cents(i64::MAX));
+        assert_eq!(
+            [big, big].into_iter().sum::<Money>(),
+            Money::from_cents(i64::MAX)
+        );
+        assert_eq!(Money::from_dollars(i64::MAX), Money::from_cents(i64::MAX));
     }
 
     #[test]

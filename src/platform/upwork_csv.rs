@@ -132,6 +132,11 @@ pub enum CsvImportError {
         column: u64,
         message: String,
     },
+
+    #[error(
+        "{file}, line {line}: the amounts up to this row add up to more than Offboard can count; check the amounts in the file, or {REDOWNLOAD}"
+    )]
+    TooLarge { file: String, line: u64 },
 }
 
 /// `column "A"` or `columns "A", "B" and "C"`; the items carry their quotes.
@@ -221,7 +226,7 @@ impl UpworkCsvPlatform {
             })?;
             parsed.push(parse_file(&file_label(path), &bytes)?);
         }
-        Ok(Self::from_parsed(parsed, kind, today))
+        Self::from_parsed(parsed, kind, today)
     }
 
     /// Like [`UpworkCsvPlatform::open`], from files already in memory:
@@ -237,14 +242,14 @@ impl UpworkCsvPlatform {
         for (name, bytes) in files {
             parsed.push(parse_file(name, bytes)?);
         }
-        Ok(Self::from_parsed(parsed, None, today))
+        Self::from_parsed(parsed, None, today)
     }
 
     fn from_parsed(
         files: Vec<ParsedFile>,
         kind: Option<AccountKind>,
         today: DateTime<Utc>,
-    ) -> UpworkCsvPlatform {
+    ) -> Result<UpworkCsvPlatform, CsvImportError> {
         let mut warnings = Vec::new();
         for f in files.iter().filter(|f| !f.skipped_lines.is_empty()) {
             let lines: Vec<String> = f.skipped_lines.iter().map(u64::to_string).collect();
@@ -268,7 +273,7 @@ impl UpworkCsvPlatform {
         unique_ids(&mut built);
         link_fees(&mut built);
 
-        let opening_balance = fill_balances(&mut built, &mut warnings);
+        let opening_balance = fill_balances(&mut built, &mut warnings)?;
         if duplicates_skipped > 0 {
             warnings.push(format!(
                 "{duplicates_skipped} {} appeared in more than one file and {} counted once.",
@@ -307,7 +312,7 @@ impl UpworkCsvPlatform {
         let latest = transactions.last().map(|t| t.date);
         let member_since = transactions.first().map_or(today, |t| t.date);
         let display = name.unwrap_or_else(|| DEFAULT_NAME.to_string());
-        UpworkCsvPlatform {
+        Ok(UpworkCsvPlatform {
             account: AccountSummary {
                 id: ACCOUNT_ID.to_string(),
                 kind,
@@ -321,7 +326,7 @@ impl UpworkCsvPlatform {
             latest,
             warnings,
             duplicates_skipped,
-        }
+        })
     }
 
     /// The one account.
@@ -510,11 +515,7 @@ impl UpworkCsvPlatform {
     /// money in review or pending included; rows that name no client are
     /// left out, as are clients whose total is not positive.
     pub fn money_per_client(&self) -> Vec<(String, Money)> {
-        let sign = if self.account.kind == AccountKind::Client {
-            -1
-        } else {
-            1
-        };
+        let client = self.account.kind == AccountKind::Client;
         let mut totals: HashMap<&str, Money> = HashMap::new();
         for t in &self.transactions {
             let billed = matches!(
@@ -526,7 +527,8 @@ impl UpworkCsvPlatform {
                     | TransactionKind::Refund
             );
             if let (true, Some(who)) = (billed, t.counterparty.as_deref()) {
-                *totals.entry(who).or_default() += Money::from_cents(t.amount.cents * sign);
+                // Exact: the import checked that every amount together fits.
+                *totals.entry(who).or_default() += if client { -t.amount } else { t.amount };
             }
         }
         let mut out: Vec<(String, Money)> = totals
@@ -598,6 +600,7 @@ impl Platform for UpworkCsvPlatform {
                 ) && t.amount.is_positive()
             })
             .map(|t| t.amount)
+            // Exact: the import checked that every amount together fits.
             .sum();
         Ok(Profile {
             account: self.account.clone(),
@@ -1812,26 +1815,49 @@ fn unique_ids(built: &mut [Built]) {
 /// that shows one, and fills `balance_after` where the file has none (the
 /// running total of settled rows). Warns when the files' balances do not
 /// add up, which means a period is missing between them.
-fn fill_balances(built: &mut [Built], warnings: &mut Vec<String>) -> Money {
+///
+/// Refuses files whose amounts, taken together with the opening balance,
+/// do not fit in Offboard's money: the sum of their absolute values must
+/// fit, so that every later sum over any of the rows (balances, totals per
+/// client or year) is exact.
+fn fill_balances(built: &mut [Built], warnings: &mut Vec<String>) -> Result<Money, CsvImportError> {
+    let too_large = |b: &Built| CsvImportError::TooLarge {
+        file: b.file.clone(),
+        line: b.line,
+    };
+    let mut bound = Money::ZERO;
+    for b in built.iter() {
+        bound =
+            b.tx.amount
+                .checked_abs()
+                .and_then(|size| bound.checked_add(size))
+                .ok_or_else(|| too_large(b))?;
+    }
     let mut running = Money::ZERO;
-    let mut opening = None;
+    let mut opening = Money::ZERO;
     for b in built.iter() {
         if b.tx.status == PaymentStatus::Available {
-            running += b.tx.amount;
+            running = running
+                .checked_add(b.tx.amount)
+                .ok_or_else(|| too_large(b))?;
             if let Some(balance) = b.file_balance {
-                opening = Some(balance - running);
+                opening = balance
+                    .checked_sub(running)
+                    .filter(|o| o.checked_abs().and_then(|o| o.checked_add(bound)).is_some())
+                    .ok_or_else(|| too_large(b))?;
                 break;
             }
         }
     }
-    let opening = opening.unwrap_or(Money::ZERO);
 
     let mut running = opening;
     let mut settled_so_far = true;
     let mut mismatch: Option<(String, u64, Money, Money)> = None;
     for b in built.iter_mut() {
         if b.tx.status == PaymentStatus::Available {
-            running += b.tx.amount;
+            running = running
+                .checked_add(b.tx.amount)
+                .ok_or_else(|| too_large(b))?;
         } else {
             settled_so_far = false;
         }
@@ -1852,7 +1878,7 @@ fn fill_balances(built: &mut [Built], warnings: &mut Vec<String>) -> Money {
              file, or download the whole history as one file."
         ));
     }
-    opening
+    Ok(opening)
 }
 
 #[cfg(test)]
