@@ -282,23 +282,32 @@ fn kill_9_during_an_export_then_resume_verifies_whole() -> TestResult {
             .stderr(Stdio::null())
             .spawn()?;
         std::thread::sleep(delay);
-        if child.try_wait()?.is_none() {
-            killed += 1;
-        }
         kill(&mut child)?;
+        // Killed after the export was marked complete: nothing to resume
+        // (exporting again would rightly start a second export).
+        let finished = only_folder(parent.path())
+            .ok()
+            .and_then(|f| std::fs::read(f.join("manifest.json")).ok())
+            .and_then(|m| serde_json::from_slice::<offboard::export::Manifest>(&m).ok())
+            .is_some_and(|m| m.complete);
         // Resume into the same parent; it must finish and verify whole.
-        let resumed = offboard(&[
-            "export",
-            "--platform",
-            "demo",
-            "--account",
-            "freelancer",
-            "--out",
-            &out,
-            "--quiet",
-            "--state-dir",
-            &state_dir,
-        ])?;
+        let resumed = if finished {
+            whole.clone()
+        } else {
+            killed += 1;
+            offboard(&[
+                "export",
+                "--platform",
+                "demo",
+                "--account",
+                "freelancer",
+                "--out",
+                &out,
+                "--quiet",
+                "--state-dir",
+                &state_dir,
+            ])?
+        };
         assert!(
             resumed.status.success(),
             "kill point {point} ({delay:?}): {}",

@@ -6,8 +6,8 @@ use quiet_export::export_quietly;
 
 use chrono::{DateTime, TimeZone, Utc};
 use offboard::export::{
-    self, ExportError, ExportProgress, Manifest, VerifyReport, add_file, export_account,
-    latest_unfinished, verify,
+    self, ExportError, ExportProgress, Manifest, RECEIPT_JSON, RECEIPT_TEXT, VerifyReport,
+    export_account, latest_unfinished, verify, write_closing_file,
 };
 use offboard::model::account::PlatformId;
 use offboard::platform::Platform;
@@ -291,65 +291,66 @@ fn the_unfinished_folder_itself_can_be_passed_to_resume() -> TestResult {
 }
 
 #[test]
-fn the_receipt_joins_the_export_and_its_manifest() -> TestResult {
+fn the_receipt_lies_beside_a_manifest_that_never_changes() -> TestResult {
     let demo = DemoPlatform::new(now(), &[])?;
     let parent = tempfile::tempdir()?;
     let summary = export_quietly(&demo, "client", parent.path(), now())?;
-    add_file(
-        &summary.folder,
-        "closing-receipt.json",
-        b"{\"closed\":true}\n",
-        "receipt",
-        1,
-    )?;
+    let manifest_before = std::fs::read(summary.folder.join("manifest.json"))?;
+    let receipt = format!(
+        "{{\"export_manifest_sha256\": \"{}\"}}",
+        summary.manifest_sha256
+    );
+    write_closing_file(&summary.folder, RECEIPT_JSON, receipt.as_bytes())?;
+    let text = format!(
+        "Export:        manifest.json SHA-256 {}\n",
+        summary.manifest_sha256
+    );
+    write_closing_file(&summary.folder, RECEIPT_TEXT, text.as_bytes())?;
+    // The hash on the receipt is still the manifest's: closing changed nothing.
+    assert_eq!(
+        std::fs::read(summary.folder.join("manifest.json"))?,
+        manifest_before
+    );
     let report = verify(&summary.folder);
     assert_ok(&report);
-    assert_eq!(report.files_checked, summary.files + 1);
-    let manifest = read_manifest(&summary.folder)?;
-    let receipt = manifest
-        .files
-        .iter()
-        .find(|f| f.path == "closing-receipt.json")
-        .ok_or("receipt not listed")?;
-    assert_eq!(receipt.section, "receipt");
-    assert!(manifest.is_section_finished("receipt"));
-    // Adding it again replaces it.
-    add_file(
-        &summary.folder,
-        "closing-receipt.json",
-        b"{\"closed\":false}\n",
-        "receipt",
-        1,
+    assert_eq!(report.files_checked, summary.files);
+
+    // A manifest changed after closing no longer matches its receipts.
+    let mut manifest = read_manifest(&summary.folder)?;
+    manifest.files.retain(|f| f.path != "index.html");
+    std::fs::write(
+        summary.folder.join("manifest.json"),
+        serde_json::to_vec_pretty(&manifest)?,
     )?;
-    assert_ok(&verify(&summary.folder));
-    assert!(matches!(
-        add_file(&summary.folder, "index.html", b"x", "receipt", 0),
-        Err(ExportError::NameTaken { .. })
-    ));
-    for bad in [
-        "../escape.txt",
-        "manifest.json",
-        "a/b.txt",
-        ".hidden",
-        "CON",
-    ] {
+    let report = verify(&summary.folder);
+    for name in [RECEIPT_JSON, RECEIPT_TEXT] {
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.file == name && p.problem.contains("changed after closing")),
+            "{name}: {:?}",
+            report.problems
+        );
+    }
+
+    // Only the receipt files, and only into a finished export.
+    for bad in ["../escape.txt", "manifest.json", "index.html", "notes.txt"] {
         assert!(
             matches!(
-                add_file(&summary.folder, bad, b"x", "receipt", 0),
+                write_closing_file(&summary.folder, bad, b"x"),
                 Err(ExportError::InvalidName(_))
             ),
             "{bad}"
         );
     }
-    assert_ok(&verify(&summary.folder));
-    // Not into a folder that is not an export.
     let foreign = tempfile::tempdir()?;
     std::fs::write(foreign.path().join("notes.txt"), "mine")?;
     assert!(matches!(
-        add_file(foreign.path(), "closing-receipt.json", b"{}", "receipt", 1),
+        write_closing_file(foreign.path(), RECEIPT_JSON, b"{}"),
         Err(ExportError::NotOurs(_))
     ));
-    assert!(!foreign.path().join("closing-receipt.json").exists());
+    assert!(!foreign.path().join(RECEIPT_JSON).exists());
     Ok(())
 }
 

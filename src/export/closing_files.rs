@@ -3,6 +3,7 @@
 //! names keeps matching the folder for good; `verify` checks the receipt
 //! against it instead of listing it.
 
+use super::files::{self, DiskBudget};
 use super::manifest::{MANIFEST_NAME, Manifest, ManifestProblem};
 use super::{ExportError, io_error};
 use sha2::{Digest, Sha256};
@@ -43,7 +44,8 @@ pub fn write_closing_file(dir: &Path, name: &str, contents: &[u8]) -> Result<(),
         }
     }
     let path = dir.join(name);
-    crate::store::write_atomically(&path, contents)
+    files::write_atomically(&path, contents, &DiskBudget::unlimited())
+        .map(|_| ())
         .map_err(io_error(format!("write {name}"), &path))
 }
 

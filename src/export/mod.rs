@@ -333,6 +333,7 @@ fn choose_folder(
         }
     }
     std::fs::create_dir_all(parent).map_err(io_error("create the folder", parent))?;
+    remove_abandoned_folders(parent, &folder_prefix(platform, account));
     if let Some(dir) = latest_unfinished(parent, platform, account) {
         let manifest = Manifest::read(&dir).map_err(|_| ExportError::NotOurs(dir.clone()))?;
         return Ok((dir, manifest));
@@ -383,6 +384,36 @@ fn check_same_account(
     Ok(())
 }
 
+/// Folders an export created and was killed in before its first manifest
+/// reached the disk: nothing in them is the user's, so they go (only our
+/// own temp files are removed, and a folder only while it is then empty).
+fn remove_abandoned_folders(parent: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let ours = entry.file_name().to_string_lossy().starts_with(prefix);
+        // file_type does not follow links: a link named like ours is left be.
+        if !ours || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let dir = entry.path();
+        if dir.join(MANIFEST_NAME).exists() {
+            continue;
+        }
+        if let Ok(inside) = std::fs::read_dir(&dir) {
+            for file in inside.flatten() {
+                let name = file.file_name().to_string_lossy().into_owned();
+                if is_partial_name(&name) && file.file_type().is_ok_and(|t| t.is_file()) {
+                    let _ = std::fs::remove_file(file.path());
+                }
+            }
+        }
+        // Fails, harmlessly, when anything else is inside.
+        let _ = std::fs::remove_dir(&dir);
+    }
+}
+
 /// The most recently started unfinished export of this account directly
 /// inside `parent`, to resume it.
 pub fn latest_unfinished(parent: &Path, platform: PlatformId, account: &str) -> Option<PathBuf> {
@@ -400,63 +431,6 @@ pub fn latest_unfinished(parent: &Path, platform: PlatformId, account: &str) -> 
         })
         .max()
         .map(|(_, dir)| dir)
-}
-
-/// Adds a file (the closing receipt) to an export: written atomically,
-/// listed in the manifest under `section`, manifest rewritten atomically.
-/// Adding a file with the same name and section again replaces it.
-pub fn add_file(
-    dir: &Path,
-    name: &str,
-    contents: &[u8],
-    section: &str,
-    records: u64,
-) -> Result<(), ExportError> {
-    if !names::is_safe_file_name(name) || name == MANIFEST_NAME {
-        return Err(ExportError::InvalidName(name.to_string()));
-    }
-    let mut manifest = match Manifest::read(dir) {
-        Ok(manifest) => manifest,
-        Err(ManifestProblem::Damaged(reason)) => {
-            return Err(ExportError::BadManifest {
-                reason,
-                path: Manifest::path_in(dir),
-            });
-        }
-        Err(ManifestProblem::Io(source)) => {
-            return Err(io_error("read the manifest", &Manifest::path_in(dir))(
-                source,
-            ));
-        }
-        Err(ManifestProblem::Missing | ManifestProblem::NotOurs) => {
-            return Err(ExportError::NotOurs(dir.to_path_buf()));
-        }
-    };
-    let path = dir.join(name);
-    if let Some(existing) = manifest.files.iter().find(|f| f.path == name)
-        && existing.section != section
-    {
-        return Err(ExportError::NameTaken {
-            name: name.to_string(),
-            section: existing.section.clone(),
-            path,
-        });
-    }
-    let budget = DiskBudget::unlimited();
-    let written = files::write_atomically(&path, contents, &budget)
-        .map_err(io_error(format!("write {name}"), &path))?;
-    manifest.put_file(FileEntry::new(name.to_string(), written, section, records));
-    let section_records = manifest
-        .files
-        .iter()
-        .filter(|f| f.section == section)
-        .map(|f| f.records)
-        .fold(0u64, u64::saturating_add);
-    manifest.finish_section(section, section_records);
-    manifest
-        .write(dir, &budget)
-        .map_err(io_error("write the manifest", &Manifest::path_in(dir)))?;
-    Ok(())
 }
 
 /// One unit of resumable work; most write one section, the transactions

@@ -135,6 +135,7 @@ impl SecretStore {
     /// Use the system keyring when one answers, else a file in
     /// `fallback_dir` (the user's data folder).
     pub fn new(fallback_dir: PathBuf) -> SecretStore {
+        remove_stale_temp_files(&fallback_dir);
         let backend = if keyring_available() {
             Backend::Keyring
         } else {
@@ -154,6 +155,7 @@ impl SecretStore {
     /// Always use the file in `dir`, never the keyring (tests, and users who
     /// ask for it).
     pub fn file_only(dir: PathBuf) -> SecretStore {
+        remove_stale_temp_files(&dir);
         SecretStore {
             backend: Backend::File,
             file: dir.join(SECRETS_FILE),
@@ -390,6 +392,35 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     fs::create_dir_all(dir)
 }
 
+/// How old a temp file of the secrets file must be before it counts as
+/// left by a crash: a live write takes milliseconds, so another Offboard's
+/// write under way is never touched.
+const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Temp files a killed write left beside the secrets file (they may hold
+/// tokens, so they must not linger).
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{SECRETS_FILE}.");
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with(&prefix) || !name.ends_with(".tmp") {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= STALE_TEMP_AGE);
+        if old {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Make the rename durable; best effort.
 fn sync_dir(dir: &Path) {
     #[cfg(unix)]
@@ -516,6 +547,24 @@ mod tests {
             .unwrap_or_default();
         assert!(err.contains(SECRETS_FILE), "{err}");
         assert!(!err.contains("topsecret"), "{err}");
+        Ok(())
+    }
+
+    #[test]
+    fn temp_files_a_crash_left_are_removed_once_stale() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let stale = dir.path().join(format!(".{SECRETS_FILE}.4242-00ff.tmp"));
+        let fresh = dir.path().join(format!(".{SECRETS_FILE}.4343-00ee.tmp"));
+        fs::write(&stale, b"{\"secrets\": {\"token\": \"t\"}}")?;
+        fs::write(&fresh, b"a write under way")?;
+        let long_ago = std::time::SystemTime::now() - STALE_TEMP_AGE * 2;
+        fs::File::options()
+            .write(true)
+            .open(&stale)?
+            .set_modified(long_ago)?;
+        let _ = SecretStore::file_only(dir.path().to_path_buf());
+        assert!(!stale.exists(), "a stale temp file with tokens stays");
+        assert!(fresh.exists(), "a write under way was removed");
         Ok(())
     }
 }
