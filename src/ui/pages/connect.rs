@@ -168,9 +168,7 @@ fn api_connection(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) -> boo
         match &wizard.api_endpoint {
             Some(Ok(endpoint)) => {
                 ui.label(
-                    RichText::new(format!("Endpoint: {endpoint}"))
-                        .color(MUTED)
-                        .small(),
+                    RichText::new(format!("Your sign-in goes only to {endpoint}")).color(MUTED),
                 );
             }
             Some(Err(refused)) => {
