@@ -5,6 +5,8 @@
 
 pub mod cli;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod jobs;
 pub mod model;
 pub mod platform;

@@ -26,6 +26,7 @@ pub use files::DiskBudget;
 pub use manifest::{
     ExportTotals, FileEntry, MANIFEST_NAME, Manifest, ManifestAccount, SectionEntry, YearTotals,
 };
+pub(crate) use verify::safe_relative_path;
 pub use verify::{VerifyProblem, VerifyReport, verify};
 
 use crate::model::account::{PlatformId, Profile};
