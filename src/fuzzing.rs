@@ -244,7 +244,7 @@ pub fn manifest_verify(data: &[u8]) {
     for problem in &report.problems {
         assert!(!problem.problem.is_empty());
     }
-    if manifest.is_some() && export::add_file(&dir, "receipt.json", b"{}", "receipt", 1).is_ok() {
+    if manifest.is_some() && export::write_closing_file(&dir, export::RECEIPT_JSON, b"{}").is_ok() {
         let again = verify(&dir);
         assert!(
             !again.problems.iter().any(|p| p.file == "receipt.json"),

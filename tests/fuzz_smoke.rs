@@ -278,8 +278,7 @@ fn file_names() {
 /// after `checked_mul`). The target skips such amounts until it is fixed;
 /// this reproduces it: `cargo test --test fuzz_smoke -- --ignored`.
 #[test]
-#[ignore = "known crash in src/platform/upwork/api/mapping.rs, owned elsewhere"]
-fn known_crash_api_parse_money_overflow() {
+fn regression_api_parse_money_overflow() {
     use offboard::platform::upwork::api::parse_money;
     for text in [
         "92233720368547758.08",
