@@ -363,6 +363,30 @@ fn data_with_errors_keeps_the_data_and_warns_once_per_error() {
     assert!(warnings.iter().any(|w| w.contains("and 4980 more errors")));
 }
 
+#[test]
+fn errors_on_every_page_are_kept_to_a_bounded_list_and_the_data_to_the_last_record() {
+    let rig = rig();
+    let platform = rig.platform();
+    rig.proxy
+        .rewrite("TransactionHistory", Rewrite::NewErrors { count: 30 });
+    let mut records = Records::new();
+    section(
+        &mut records,
+        "transactions",
+        platform.transactions(FREELANCER),
+    )
+    .expect("the data");
+    assert_eq!(records.get("transactions"), baseline().get("transactions"));
+    let warnings = platform.warnings();
+    assert_eq!(
+        warnings.len(),
+        201,
+        "200 and a note that more were left out"
+    );
+    assert!(warnings.iter().any(|w| w.contains("problem 0 of answer 1")));
+    assert_says(&warnings[200], &["more problems than the 200"]);
+}
+
 // ------------------------------------------------------------------ endless lists
 
 #[test]
