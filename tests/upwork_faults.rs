@@ -606,3 +606,25 @@ fn an_export_through_a_bad_network_has_every_record_of_a_clean_one() {
     assert_eq!(faulty.files, clean.files);
     assert_eq!(rig.proxy.faults_left(), 0, "every fault was met");
 }
+
+#[test]
+fn the_review_through_a_bad_network_is_the_review_of_a_clean_one() {
+    let clean = rig()
+        .platform()
+        .pending_work(FREELANCER)
+        .expect("a clean review");
+    let rig = rig();
+    let platform = rig.platform();
+    rig.proxy.fail_next("VendorContracts", Fault::Close);
+    rig.proxy.fail_next("VendorProposals", Fault::html(503));
+    rig.proxy.fail_next("Offers", Fault::CutMidBody);
+    rig.proxy
+        .fail_next("AccountingEntity", Fault::retry_after(429, Some("-1")));
+    rig.proxy
+        .fail_next("TransactionHistory", Fault::broken_json());
+    let review = platform
+        .pending_work(FREELANCER)
+        .expect("a review that rode out the faults");
+    assert_eq!(review, clean);
+    assert_eq!(rig.proxy.faults_left(), 0, "every fault was met");
+}
