@@ -363,6 +363,30 @@ fn data_with_errors_keeps_the_data_and_warns_once_per_error() {
     assert!(warnings.iter().any(|w| w.contains("and 4980 more errors")));
 }
 
+#[test]
+fn errors_on_every_page_are_kept_to_a_bounded_list_and_the_data_to_the_last_record() {
+    let rig = rig();
+    let platform = rig.platform();
+    rig.proxy
+        .rewrite("TransactionHistory", Rewrite::NewErrors { count: 30 });
+    let mut records = Records::new();
+    section(
+        &mut records,
+        "transactions",
+        platform.transactions(FREELANCER),
+    )
+    .expect("the data");
+    assert_eq!(records.get("transactions"), baseline().get("transactions"));
+    let warnings = platform.warnings();
+    assert_eq!(
+        warnings.len(),
+        201,
+        "200 and a note that more were left out"
+    );
+    assert!(warnings.iter().any(|w| w.contains("problem 0 of answer 1")));
+    assert_says(&warnings[200], &["more problems than the 200"]);
+}
+
 // ------------------------------------------------------------------ endless lists
 
 #[test]
@@ -580,5 +604,27 @@ fn an_export_through_a_bad_network_has_every_record_of_a_clean_one() {
     .expect("an export that rode out the faults");
     assert_eq!(faulty.records, clean.records);
     assert_eq!(faulty.files, clean.files);
+    assert_eq!(rig.proxy.faults_left(), 0, "every fault was met");
+}
+
+#[test]
+fn the_review_through_a_bad_network_is_the_review_of_a_clean_one() {
+    let clean = rig()
+        .platform()
+        .pending_work(FREELANCER)
+        .expect("a clean review");
+    let rig = rig();
+    let platform = rig.platform();
+    rig.proxy.fail_next("VendorContracts", Fault::Close);
+    rig.proxy.fail_next("VendorProposals", Fault::html(503));
+    rig.proxy.fail_next("Offers", Fault::CutMidBody);
+    rig.proxy
+        .fail_next("AccountingEntity", Fault::retry_after(429, Some("-1")));
+    rig.proxy
+        .fail_next("TransactionHistory", Fault::broken_json());
+    let review = platform
+        .pending_work(FREELANCER)
+        .expect("a review that rode out the faults");
+    assert_eq!(review, clean);
     assert_eq!(rig.proxy.faults_left(), 0, "every fault was met");
 }

@@ -109,6 +109,8 @@ pub enum Rewrite {
     Endless { path: Vec<&'static str> },
     /// Like `Endless`, but the cursor is always "stuck".
     StuckCursor { path: Vec<&'static str> },
+    /// The answer keeps its data and gains `count` errors never seen before.
+    NewErrors { count: usize },
 }
 
 /// One request as the proxy saw it.
@@ -505,6 +507,16 @@ fn rewritten(shared: &Shared, operation: &str, rewrite: &Rewrite, body: String) 
         }
         Rewrite::Endless { path } => endless_page(&body, path, &format!("page-{n}"), n),
         Rewrite::StuckCursor { path } => endless_page(&body, path, "stuck", n),
+        Rewrite::NewErrors { count } => {
+            let Ok(mut answer) = serde_json::from_str::<Value>(&body) else {
+                return body;
+            };
+            let errors: Vec<Value> = (0..*count)
+                .map(|i| json!({ "message": format!("problem {i} of answer {n}") }))
+                .collect();
+            answer["errors"] = json!(errors);
+            answer.to_string()
+        }
     }
 }
 

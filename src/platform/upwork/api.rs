@@ -6,11 +6,17 @@
 //!   with `Authorization: Bearer` and, for an organisation's data,
 //!   `X-Upwork-API-TenantId`. A token bucket shared by every thread keeps to
 //!   [`ApiConfig::requests_per_second`]; 429 and 5xx answers are retried with
-//!   exponential backoff and jitter, honouring `Retry-After`; a 401 refreshes
-//!   the token once; a 403 names the API-key permission to add.
+//!   exponential backoff and jitter, honouring `Retry-After` up to
+//!   [`MAX_RETRY_AFTER`] (a longer wait is an error naming it); a 401
+//!   refreshes the token once; a 403 names the API-key permission to add (a
+//!   403 web page names the network instead). Every request has a timeout
+//!   over the whole answer, bodies are read up to [`MAX_BODY_BYTES`], and a
+//!   web page or a broken body is retried like a 5xx.
 //! - [`UpworkPlatform`] maps the answers into the model's types and streams
 //!   every collection page by page (or month by month for transactions), so
-//!   an export never holds a whole account in memory.
+//!   an export never holds a whole account in memory. Every walk over pages
+//!   is bounded: a cursor or a page that comes back, or more than
+//!   [`MAX_PAGES`] pages, ends it with [`ApiError::Endless`].
 //! - The query documents live in `src/platform/upwork/queries/*.graphql`
 //!   and are listed in [`QUERIES`]; a test validates them against the schema.
 
@@ -22,7 +28,8 @@ mod queries;
 mod stream;
 
 pub use client::{
-    Answer, ApiConfig, ApiError, DEFAULT_BASE_URL, StaticToken, TokenSource, UpworkApi,
+    Answer, ApiConfig, ApiError, DEFAULT_BASE_URL, MAX_BODY_BYTES, MAX_PAGES, MAX_RETRY_AFTER,
+    StaticToken, TokenSource, UpworkApi,
 };
 pub use mapping::{parse_date, parse_money};
 pub use platform::{FetchProgress, ProgressSink, UpworkPlatform};

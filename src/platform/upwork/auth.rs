@@ -87,7 +87,12 @@ pub struct Tokens {
 impl Tokens {
     /// Whether the access token is expired, or will be within a minute.
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
-        self.expires_at.is_some_and(|at| at - EXPIRY_MARGIN <= now)
+        // Checked: the date comes from a file a user can edit, and one near
+        // chrono's first date would overflow.
+        self.expires_at.is_some_and(|at| {
+            at.checked_sub_signed(EXPIRY_MARGIN)
+                .is_none_or(|soon| soon <= now)
+        })
     }
 
     fn from_response(response: &BasicTokenResponse, now: DateTime<Utc>) -> Tokens {
@@ -568,7 +573,12 @@ fn wait_for_callback(
     cancel: &AtomicBool,
     timeout: Duration,
 ) -> Result<(tiny_http::Request, Url), AuthError> {
-    let deadline = Instant::now() + timeout;
+    // A timeout past what an Instant holds waits a day instead of panicking.
+    let start = Instant::now();
+    let deadline = start
+        .checked_add(timeout)
+        .or_else(|| start.checked_add(Duration::from_secs(86_400)))
+        .unwrap_or(start);
     let base = Url::parse("http://127.0.0.1/").map_err(|e| AuthError::Listen {
         port: loopback.port,
         source: std::io::Error::other(e),
@@ -948,6 +958,11 @@ mod tests {
         t.expires_at = Some(now + chrono::TimeDelta::hours(1));
         assert!(!t.is_expired(now));
         t.expires_at = None;
+        assert!(!t.is_expired(now));
+        // Dates at chrono's ends, as a damaged file could hold.
+        t.expires_at = Some(DateTime::<Utc>::MIN_UTC);
+        assert!(t.is_expired(now));
+        t.expires_at = Some(DateTime::<Utc>::MAX_UTC);
         assert!(!t.is_expired(now));
     }
 

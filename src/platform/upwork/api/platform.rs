@@ -38,6 +38,8 @@ pub type ProgressSink = Arc<dyn Fn(FetchProgress) + Send + Sync>;
 /// seen refusing more than 40.
 const PAGE: u64 = 50;
 const PROPOSAL_PAGE: u64 = 40;
+/// The most warnings kept for the user (see [`UpworkPlatform::warn`]).
+const MAX_WARNINGS: usize = 200;
 /// `contractList` takes at most 10 ids.
 const CONTRACT_LIST_MAX: usize = 10;
 /// Before any account could exist (oDesk opened in 2003), for an
@@ -350,12 +352,23 @@ impl UpworkPlatform {
         &self.api
     }
 
+    /// Keeps each warning once, and at most [`MAX_WARNINGS`]: a server
+    /// adding new errors to every page must not fill memory or make each
+    /// check slower than the last.
     fn warn(&self, message: String) {
         let mut warnings = lock(&self.warnings);
-        if !warnings.contains(&message) {
-            log::warn!("{message}");
-            warnings.push(message);
+        if warnings.len() > MAX_WARNINGS || warnings.contains(&message) {
+            return;
         }
+        if warnings.len() == MAX_WARNINGS {
+            warnings.push(format!(
+                "Upwork reported more problems than the {MAX_WARNINGS} listed here; the rest \
+                 were left out"
+            ));
+            return;
+        }
+        log::warn!("{message}");
+        warnings.push(message);
     }
 
     fn report(&self, current: &str) {
