@@ -290,21 +290,33 @@ fn pages(kind: AccountKind) -> Pages {
 /// The end of the hourly billing week that contains `t` (Sunday 23:59:59 UTC).
 pub fn billing_week_end(t: DateTime<Utc>) -> DateTime<Utc> {
     let days_to_sunday = 6 - i64::from(t.weekday().num_days_from_monday());
-    let sunday = t.date_naive() + Duration::days(days_to_sunday);
+    let Some(sunday) = t
+        .date_naive()
+        .checked_add_signed(Duration::days(days_to_sunday))
+    else {
+        return DateTime::<Utc>::MAX_UTC;
+    };
     let end = sunday.and_hms_opt(23, 59, 59).unwrap_or_default();
     Utc.from_utc_datetime(&end)
+}
+
+/// `t` plus `d`, or the last representable moment: a date from a file or
+/// an answer near the calendar's end must not panic, and "never" is the
+/// honest answer for when such money becomes withdrawable.
+fn later(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    t.checked_add_signed(d).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// When hourly work logged at `t` becomes withdrawable: the Wednesday ten
 /// days after its billing week ends.
 pub fn hourly_available_on(t: DateTime<Utc>) -> DateTime<Utc> {
-    let week_end = billing_week_end(t) + Duration::seconds(1); // Monday 00:00
-    week_end + Duration::days(9)
+    let week_end = later(billing_week_end(t), Duration::seconds(1)); // Monday 00:00
+    later(week_end, Duration::days(9))
 }
 
 /// When a manual payment (milestone, bonus) processed at `t` becomes withdrawable.
 pub fn manual_payment_available_on(t: DateTime<Utc>) -> DateTime<Utc> {
-    t + Duration::days(5)
+    later(t, Duration::days(5))
 }
 
 /// Review an account's pending work by the closing rules of its kind.
@@ -859,6 +871,16 @@ mod tests {
             billing_week_end(at(2026, 11, 29, 23, 59, 59)).weekday(),
             Weekday::Sun
         );
+    }
+
+    #[test]
+    fn dates_at_the_end_of_the_calendar_do_not_panic() {
+        let last = DateTime::<Utc>::MAX_UTC;
+        assert_eq!(hourly_available_on(last), last);
+        assert_eq!(manual_payment_available_on(last), last);
+        assert_eq!(billing_week_end(last), last);
+        let near = last - Duration::days(3);
+        assert_eq!(manual_payment_available_on(near), last);
     }
 
     #[test]
