@@ -922,6 +922,35 @@ struct State {
     seen: Mutex<Vec<Seen>>,
     /// Record the JSON answers (tests check their shape; the bench skips it).
     keep_answers: bool,
+    /// A strict rate limit, as Upwork's gateway enforces one.
+    window: Mutex<Option<SlidingWindow>>,
+}
+
+/// At most `limit` requests in any `span`: a request arriving when `limit`
+/// were accepted within the last `span` gets a 429 (and does not count).
+struct SlidingWindow {
+    limit: usize,
+    span: std::time::Duration,
+    accepted: VecDeque<std::time::Instant>,
+    refused: u64,
+}
+
+impl SlidingWindow {
+    fn admit(&mut self, at: std::time::Instant) -> bool {
+        while self
+            .accepted
+            .front()
+            .is_some_and(|first| at.duration_since(*first) >= self.span)
+        {
+            self.accepted.pop_front();
+        }
+        if self.accepted.len() >= self.limit {
+            self.refused += 1;
+            return false;
+        }
+        self.accepted.push_back(at);
+        true
+    }
 }
 
 pub struct TestServer {
@@ -952,6 +981,7 @@ impl TestServer {
             script: Mutex::new(VecDeque::new()),
             seen: Mutex::new(Vec::new()),
             keep_answers,
+            window: Mutex::new(None),
         });
         let thread = {
             let server = server.clone();
@@ -987,6 +1017,27 @@ impl TestServer {
             .lock()
             .expect("script")
             .push_back((operation.to_string(), failure));
+    }
+
+    /// From now on, at most `limit` requests in any sliding `span`; more get
+    /// a 429 without Retry-After.
+    pub fn enforce_rate(&self, limit: usize, span: std::time::Duration) {
+        *self.state.window.lock().expect("window") = Some(SlidingWindow {
+            limit,
+            span,
+            accepted: VecDeque::new(),
+            refused: 0,
+        });
+    }
+
+    /// How many requests the rate limit refused.
+    pub fn refused_by_rate(&self) -> u64 {
+        self.state
+            .window
+            .lock()
+            .expect("window")
+            .as_ref()
+            .map_or(0, |w| w.refused)
     }
 
     /// Only these bearer tokens are accepted from now on.
@@ -1060,8 +1111,19 @@ fn operation_name(document: &str) -> String {
 }
 
 fn handle(state: &State, mut request: tiny_http::Request) {
+    let arrived = std::time::Instant::now();
+    let admitted = match state.window.lock().expect("window").as_mut() {
+        Some(window) => window.admit(arrived),
+        None => true,
+    };
     let mut body = String::new();
     let _ = request.as_reader().read_to_string(&mut body);
+    if !admitted {
+        let response = tiny_http::Response::from_string(r#"{"message":"Too Many Requests"}"#)
+            .with_status_code(429);
+        let _ = request.respond(response);
+        return;
+    }
     let parsed: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let document = parsed.get("query").and_then(Value::as_str).unwrap_or("");
     let operation = operation_name(document);

@@ -349,7 +349,10 @@ impl UpworkApi {
             }
             self.wait(self.limiter.reserve())?;
             match self.attempt(query, &body, &token, tenant) {
-                Attempt::Done(result) => return result,
+                Attempt::Done(result) => {
+                    self.limiter.answered();
+                    return result;
+                }
                 Attempt::Unauthorized if !refreshed => {
                     refreshed = true;
                     token = self.tokens.refresh()?;
@@ -439,6 +442,7 @@ impl UpworkApi {
                 }));
             }
             StatusCode::TOO_MANY_REQUESTS => {
+                self.limiter.throttled();
                 return Attempt::Retry {
                     after: retry_after(response.headers()),
                     last: ApiError::Http {
