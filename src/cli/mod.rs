@@ -1,6 +1,8 @@
 //! The command line: the GUI by default, and the same engine headless
 //! (`review`, `export`, `verify`) for scripts and people who prefer a shell.
 
+mod progress;
+
 use crate::export;
 use crate::jobs::{self, Clock};
 use crate::model::account::{AccountKind, PlatformId};
@@ -10,6 +12,7 @@ use crate::platform::Platform;
 use crate::platform::upwork::api::StaticToken;
 use crate::store::{Loaded, Store};
 use clap::{Parser, Subcommand};
+use progress::Progress;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +47,9 @@ pub enum Command {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+        /// Show no progress while fetching, only the review and errors.
+        #[arg(long)]
+        quiet: bool,
     },
     /// Export an account's data into a new folder inside DIR (resumes an interrupted export there).
     Export {
@@ -122,7 +128,11 @@ pub fn store_for(state_dir: Option<PathBuf>) -> Result<Store, String> {
 /// Run a headless command; prints its own errors.
 pub fn run(command: Command, store: Option<Store>, clock: Clock) -> ExitCode {
     let result = match command {
-        Command::Review { source, json } => review(&source, json, store.as_ref(), &clock),
+        Command::Review {
+            source,
+            json,
+            quiet,
+        } => review(&source, json, quiet, store.as_ref(), &clock),
         Command::Export { source, out, quiet } => {
             export(&source, out, quiet, store.as_ref(), &clock)
         }
@@ -209,12 +219,16 @@ fn account_of(source: &Source, platform: &dyn Platform) -> Result<String, String
 fn review(
     source: &Source,
     json: bool,
+    quiet: bool,
     store: Option<&Store>,
     clock: &Clock,
 ) -> Result<ExitCode, String> {
     let platform = connect(source, store, clock)?;
     let account = account_of(source, platform.as_ref())?;
-    let work = platform.pending_work(&account).map_err(|e| e.to_string())?;
+    let progress = watch(platform.as_ref(), quiet);
+    let work = platform.pending_work(&account);
+    progress.finish();
+    let work = work.map_err(|e| e.to_string())?;
     let assessment = assess(&work, clock());
     let mut out = std::io::stdout().lock();
     let written = if json {
@@ -321,23 +335,8 @@ fn export(
 ) -> Result<ExitCode, String> {
     let platform = connect(source, store, clock)?;
     let cancel = AtomicBool::new(false);
-    let mut last_section = String::new();
-    let mut progress = |p: &export::ExportProgress| {
-        if quiet {
-            return;
-        }
-        if p.section != last_section {
-            eprintln!(
-                "[{}/{}] {} ({} records, {} bytes so far)",
-                p.sections_done + 1,
-                p.sections_total.max(p.sections_done + 1),
-                p.section,
-                p.records,
-                p.bytes
-            );
-            last_section = p.section.clone();
-        }
-    };
+    let shown = watch(platform.as_ref(), quiet);
+    let mut progress = |p: &export::ExportProgress| shown.exporting(p);
     let account = account_of(source, platform.as_ref())?;
     let summary = export::export_account(
         platform.as_ref(),
@@ -347,19 +346,33 @@ fn export(
         &mut progress,
         &cancel,
     )
-    .map_err(|e| e.to_string())?;
-    if !quiet {
-        eprintln!(
-            "Exported {} records in {} files ({} bytes) to {}",
-            summary.records,
-            summary.files,
-            summary.bytes,
-            summary.folder.display()
-        );
-        eprintln!("manifest.json SHA-256 {}", summary.manifest_sha256);
-    }
+    .map_err(|e| e.to_string());
+    shown.finish();
+    let summary = summary?;
+    shown.say(&format!(
+        "Exported {} records in {} files ({} bytes) to {}",
+        summary.records,
+        summary.files,
+        summary.bytes,
+        summary.folder.display()
+    ));
+    shown.say(&format!(
+        "manifest.json SHA-256 {}",
+        summary.manifest_sha256
+    ));
     println!("{}", summary.folder.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Progress on stderr for this run, fed by the platform's fetch reports.
+fn watch(platform: &dyn Platform, quiet: bool) -> Arc<Progress> {
+    let progress = Arc::new(Progress::for_stderr(quiet));
+    let sink = Arc::clone(&progress);
+    platform.watch_fetch(
+        Arc::new(move |what: &str, queries, records| sink.fetching(what, queries, records)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    progress
 }
 
 fn verify(dir: PathBuf) -> Result<ExitCode, String> {
