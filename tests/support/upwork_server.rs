@@ -922,6 +922,9 @@ pub enum Failure {
         code: u16,
         retry_after: Option<String>,
     },
+    /// A web page with this status, as a CDN or firewall answers (a 403
+    /// for a blocked network or User-Agent).
+    Page(u16),
     /// Answer normally, but only after this long.
     Delay(std::time::Duration),
     /// This exact body with status 200.
@@ -1130,6 +1133,11 @@ fn handle(state: &State, mut request: tiny_http::Request) {
                 (code, body.to_string(), retry_after)
             }
             Some(Failure::Body(body)) => (200, body, None),
+            Some(Failure::Page(code)) => (
+                code,
+                "<html><body><h1>Access denied</h1>Error 1020</body></html>".to_string(),
+                None,
+            ),
             Some(Failure::Delay(d)) => {
                 std::thread::sleep(d);
                 (
