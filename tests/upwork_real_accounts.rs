@@ -358,6 +358,30 @@ fn a_months_last_day_survives_a_server_that_reads_a_bare_date_as_midnight() {
     assert_eq!(got.into_iter().collect::<BTreeSet<_>>(), want);
 }
 
+#[test]
+fn a_transaction_sent_with_two_months_is_kept_once() {
+    let mut fixture = Fixture::freelancer(Size::small());
+    fixture.quirks.range_end_spills_a_day = true;
+    let org = fixture.org_mut(FREELANCER);
+    // Rows on the first day of months, which the month before also gets.
+    let firsts = org
+        .transactions
+        .iter()
+        .filter(|t| t.date.day() == 1)
+        .count();
+    assert!(firsts > 0, "the fixture has rows on a month's first day");
+    let want: BTreeSet<String> = org.transactions.iter().map(|t| t.id.clone()).collect();
+    let server = TestServer::start(fixture);
+    let platform = connect(&server);
+    let got: Vec<String> = platform
+        .transactions(FREELANCER)
+        .expect("transactions")
+        .map(|t| t.expect("a transaction").id)
+        .collect();
+    assert_eq!(got.len(), want.len(), "each once");
+    assert_eq!(got.into_iter().collect::<BTreeSet<_>>(), want);
+}
+
 // ------------------------------------------------------------------ refusals
 
 /// Each query refused in the wording real accounts get names the

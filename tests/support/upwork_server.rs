@@ -194,6 +194,9 @@ pub struct Quirks {
     /// Read a bare date in a transaction range as that day's midnight, so
     /// a bare `rangeEnd` leaves out its own day.
     pub bare_date_is_midnight: bool,
+    /// Answer a transaction range with the day after it too, so rows on a
+    /// month's first day come with the month before as well.
+    pub range_end_spills_a_day: bool,
 }
 
 /// How much a generated freelancer account holds.
@@ -1540,6 +1543,10 @@ fn answer(state: &State, operation: &str, vars: &Value, tenant: Option<&str>) ->
                     // Bare dates are midnight, times are read as sent.
                     (Some(from), Some(to)) if fx.quirks.bare_date_is_midnight => {
                         t.date >= from && t.date <= to
+                    }
+                    _ if fx.quirks.range_end_spills_a_day => {
+                        let d = t.date.date_naive();
+                        d >= start && d <= end + Duration::days(1)
                     }
                     _ => {
                         let d = t.date.date_naive();
