@@ -170,6 +170,13 @@ fn vendor_contracts_rows_are_merged_with_the_contracts_found_elsewhere() {
     let by_id = server.seen_for("ContractList");
     assert_eq!(by_id.len(), 1);
     assert_eq!(by_id[0].variables["ids"], json!([org.contracts[0].id]));
+    // The refused row is a missing permission, named as the API Center does.
+    let warnings = platform.warnings();
+    assert!(
+        warnings.iter().any(|w| w.contains("Authorization failed")
+            && w.contains("enable the \"Contract - R/W\" permission")),
+        "{warnings:?}"
+    );
 }
 
 #[test]

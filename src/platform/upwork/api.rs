@@ -35,4 +35,4 @@ pub use client::{
 };
 pub use mapping::{UNKNOWN_AUTHOR, parse_date, parse_money};
 pub use platform::{FetchProgress, ProgressSink, UpworkPlatform};
-pub use queries::{QUERIES, Query};
+pub use queries::{QUERIES, Query, required_permissions};

@@ -3,7 +3,7 @@
 //! pending-work review is built from the same queries, and GraphQL errors
 //! that came with data are kept as warnings for the user.
 
-use super::client::{ApiError, UpworkApi};
+use super::client::{ApiError, UpworkApi, is_permission_message};
 use super::mapping::{self, ContractTotals, at, list, text};
 use super::queries::{self, Query};
 use super::stream::{Cursor, Page, PageGuard, Paged};
@@ -141,6 +141,19 @@ fn org_kind(item: &Value, org: &Value) -> AccountKind {
     } else {
         AccountKind::Freelancer
     }
+}
+
+/// A GraphQL error that came with data, for the user; a refused field
+/// ("Authorization failed") says which permission to enable.
+fn data_warning(what: &str, query: &Query, error: &str) -> String {
+    let mut warning = format!("{what}: Upwork reported a problem with part of the data: {error}");
+    if is_permission_message(error) {
+        warning.push_str(&format!(
+            "; enable the {} permission for the key in Upwork's API Center, then connect again",
+            query.permission
+        ));
+    }
+    warning
 }
 
 fn month_start(d: DateTime<Utc>) -> NaiveDate {
@@ -403,9 +416,7 @@ impl UpworkPlatform {
         self.report(what);
         let answer = answer?;
         for error in answer.errors {
-            self.warn(format!(
-                "{what}: Upwork reported a problem with part of the data: {error}"
-            ));
+            self.warn(data_warning(what, query, &error));
         }
         Ok(answer.data)
     }
@@ -786,9 +797,7 @@ impl UpworkPlatform {
                 if lost > 0 && recovered.len() >= lost && error.contains("(at roomStories.edges.") {
                     continue;
                 }
-                self.warn(format!(
-                    "{what}: Upwork reported a problem with part of the data: {error}"
-                ));
+                self.warn(data_warning(&what, &queries::ROOM_STORIES, error));
             }
             room.messages.extend(
                 edges

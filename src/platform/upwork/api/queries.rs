@@ -209,6 +209,18 @@ pub const QUERIES: &[Query] = &[
     WORK_HISTORY_QUERY,
 ];
 
+/// Every permission Offboard's queries need, each once, as the API Center
+/// names them: what to tick when creating a key.
+pub fn required_permissions() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for q in QUERIES {
+        if !names.contains(&q.permission) {
+            names.push(q.permission);
+        }
+    }
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,5 +242,25 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), QUERIES.len(), "operation names are unique");
+    }
+
+    #[test]
+    fn the_permissions_to_enable_are_the_api_center_names() {
+        let names = required_permissions();
+        for confirmed in [
+            "\"Talent Profile\"",
+            "\"TimeSheet - Read-Only\"",
+            "\"Offer - Read-Only\"",
+            "\"Payments\" with \"Read transaction data\"",
+            "\"Contract - R/W\"",
+            "\"Messaging\"",
+        ] {
+            assert!(names.contains(&confirmed), "{confirmed}: {names:?}");
+        }
+        assert_eq!(
+            names.len(),
+            8,
+            "the six confirmed names and two guesses: {names:?}"
+        );
     }
 }
