@@ -180,6 +180,31 @@ fn vendor_contracts_rows_are_merged_with_the_contracts_found_elsewhere() {
 }
 
 #[test]
+fn a_key_without_messaging_still_gets_a_review_naming_its_contracts() {
+    let mut fixture = Fixture::freelancer(Size::small());
+    fixture.org_mut(FREELANCER).vendor_contracts_empty = true;
+    let server = TestServer::start(fixture);
+    let platform = connect(&server);
+    let refused = json!({ "errors": [{ "message": "Authorization failed" }] }).to_string();
+    server.fail_next("RoomList", Failure::Body(refused));
+    let work = platform.pending_work(FREELANCER).expect("a review");
+    let got: BTreeSet<String> = work.open_contracts.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(
+        got,
+        open_contract_ids(server.fixture()),
+        "from the work history"
+    );
+    let warnings = platform.warnings();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("named only in message rooms may be missing")
+                && w.contains("\"Messaging\"")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
 fn a_refused_batched_document_falls_back_to_one_contract_list_per_request() {
     let mut fixture = Fixture::freelancer(Size::small());
     fixture.org_mut(FREELANCER).vendor_contracts_empty = true;
