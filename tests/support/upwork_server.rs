@@ -131,7 +131,10 @@ pub struct Transaction {
 pub struct Story {
     pub id: String,
     pub created: DateTime<Utc>,
-    pub user: (String, String),
+    /// `None` for a system message or a deleted user: as on real accounts,
+    /// the non-null `RoomStory.user` then nulls the whole story, with an
+    /// error, unless the query leaves the author out.
+    pub user: Option<(String, String)>,
     pub message: String,
     pub attachment: Option<String>,
 }
@@ -162,6 +165,11 @@ pub struct Org {
     /// `vendorContracts` answers with no rows (seen on real accounts):
     /// the client must fall back to `contractList`.
     pub vendor_contracts_empty: bool,
+    /// `vendorContracts` answers "Authorization failed" (seen on real
+    /// accounts with contracts).
+    pub vendor_contracts_refused: bool,
+    /// Contract ids `talentWorkHistory` leaves out.
+    pub work_history_omits: Vec<String>,
     pub proposals: Vec<Proposal>,
     pub offers: Vec<Offer>,
     pub job_posts: Vec<JobPost>,
@@ -175,6 +183,20 @@ pub struct Fixture {
     pub today: DateTime<Utc>,
     pub user: User,
     pub orgs: Vec<Org>,
+    pub quirks: Quirks,
+}
+
+/// Ways a server may read requests that the schema leaves open.
+#[derive(Clone, Debug, Default)]
+pub struct Quirks {
+    /// Refuse documents with more than one root field (aliased batches).
+    pub refuse_batched_documents: bool,
+    /// Read a bare date in a transaction range as that day's midnight, so
+    /// a bare `rangeEnd` leaves out its own day.
+    pub bare_date_is_midnight: bool,
+    /// Answer a transaction range with the day after it too, so rows on a
+    /// month's first day come with the month before as well.
+    pub range_end_spills_a_day: bool,
 }
 
 /// How much a generated freelancer account holds.
@@ -304,6 +326,7 @@ impl Fixture {
             today,
             user,
             orgs: vec![freelancer, client],
+            quirks: Quirks::default(),
         }
     }
 
@@ -477,7 +500,7 @@ fn freelancer_org(user: &User, size: Size, created: DateTime<Utc>, today: DateTi
             stories.push(Story {
                 id: format!("story-{r}-{m}"),
                 created: room_created + Duration::minutes(37 * i64::from(m) + 5),
-                user: if from_me { me.clone() } else { other.clone() },
+                user: Some(if from_me { me.clone() } else { other.clone() }),
                 message: rng.pick(&LINES).to_string(),
                 attachment: (m % 9 == 4).then(|| format!("spec-v{m}.pdf")),
             });
@@ -503,6 +526,8 @@ fn freelancer_org(user: &User, size: Size, created: DateTime<Utc>, today: DateTi
         accounting_entity: "ace-1181921839937785857".into(),
         contracts,
         vendor_contracts_empty: false,
+        vendor_contracts_refused: false,
+        work_history_omits: Vec::new(),
         proposals,
         offers,
         job_posts: Vec::new(),
@@ -747,7 +772,7 @@ fn client_org(user: &User, today: DateTime<Utc>) -> Org {
         stories: vec![Story {
             id: "story-c-1".into(),
             created: at(2025, 8, 28) + Duration::hours(3),
-            user: contractor,
+            user: Some(contractor),
             message: "Happy to start on Monday.".into(),
             attachment: None,
         }],
@@ -760,6 +785,8 @@ fn client_org(user: &User, today: DateTime<Utc>) -> Org {
         accounting_entity: format!("ace-{id}"),
         contracts,
         vendor_contracts_empty: true,
+        vendor_contracts_refused: false,
+        work_history_omits: Vec::new(),
         proposals: Vec::new(),
         offers,
         job_posts,
@@ -876,6 +903,14 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
 }
 
+/// `2025-12-31` (midnight) or `2025-12-31T23:59:59` (UTC).
+fn parse_moment(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
+        return Some(t.and_utc());
+    }
+    Some(parse_day(s)?.and_hms_opt(0, 0, 0)?.and_utc())
+}
+
 fn gql_error(message: &str) -> Value {
     json!({ "data": Value::Null, "errors": [{ "message": message }] })
 }
@@ -890,6 +925,9 @@ pub enum Failure {
         code: u16,
         retry_after: Option<String>,
     },
+    /// A web page with this status, as a CDN or firewall answers (a 403
+    /// for a blocked network or User-Agent).
+    Page(u16),
     /// Answer normally, but only after this long.
     Delay(std::time::Duration),
     /// This exact body with status 200.
@@ -909,6 +947,7 @@ pub struct Seen {
     pub variables: Value,
     pub tenant: Option<String>,
     pub token: Option<String>,
+    pub user_agent: Option<String>,
     pub status: u16,
     /// The JSON answer sent, when it was JSON.
     pub answer: Option<Value>,
@@ -1131,6 +1170,7 @@ fn handle(state: &State, mut request: tiny_http::Request) {
     let tenant = header(&request, "X-Upwork-API-TenantId");
     let token = header(&request, "Authorization")
         .and_then(|a| a.strip_prefix("Bearer ").map(str::to_string));
+    let user_agent = header(&request, "User-Agent");
 
     let failure = {
         let mut script = state.script.lock().expect("script");
@@ -1158,6 +1198,11 @@ fn handle(state: &State, mut request: tiny_http::Request) {
                 (code, body.to_string(), retry_after)
             }
             Some(Failure::Body(body)) => (200, body, None),
+            Some(Failure::Page(code)) => (
+                code,
+                "<html><body><h1>Access denied</h1>Error 1020</body></html>".to_string(),
+                None,
+            ),
             Some(Failure::Delay(d)) => {
                 std::thread::sleep(d);
                 (
@@ -1197,6 +1242,7 @@ fn handle(state: &State, mut request: tiny_http::Request) {
         variables,
         tenant,
         token,
+        user_agent,
         status,
         answer: answer_json,
         at: std::time::Instant::now(),
@@ -1297,6 +1343,12 @@ fn answer(state: &State, operation: &str, vars: &Value, tenant: Option<&str>) ->
                 "country": { "name": "Nigeria" },
             },
         }}),
+        "VendorContracts" if org.vendor_contracts_refused => {
+            return json!({
+                "data": { "vendorContracts": Value::Null },
+                "errors": [{ "message": "Authorization failed", "path": ["vendorContracts"] }],
+            });
+        }
         "VendorContracts" => {
             let statuses: Vec<&str> = vars["filter"]["contractStatuses"]
                 .as_array()
@@ -1337,6 +1389,28 @@ fn answer(state: &State, operation: &str, vars: &Value, tenant: Option<&str>) ->
                 .map(|c| contract_node(c, org))
                 .collect();
             json!({ "contractList": { "contracts": contracts } })
+        }
+        "ContractListBatch" if fx.quirks.refuse_batched_documents => {
+            return gql_error("Query complexity exceeds the maximum allowed: use one root field");
+        }
+        "ContractListBatch" => {
+            let mut data = serde_json::Map::new();
+            for k in 0.. {
+                let Some(ids) = vars.get(format!("ids{k}")).and_then(Value::as_array) else {
+                    break;
+                };
+                if ids.len() > 10 {
+                    return gql_error(&format!("ids{k}: max size is 10"));
+                }
+                let contracts: Vec<Value> = ids
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(|id| org.contracts.iter().find(|c| c.id == id))
+                    .map(|c| contract_node(c, org))
+                    .collect();
+                data.insert(format!("batch{k}"), json!({ "contracts": contracts }));
+            }
+            Value::Object(data)
         }
         "Offers" => {
             let limit = vars["filter"]["limit"].as_u64().unwrap_or(10) as usize;
@@ -1520,12 +1594,26 @@ fn answer(state: &State, operation: &str, vars: &Value, tenant: Option<&str>) ->
             ) else {
                 return gql_error("transactionDateTime_bt needs rangeStart and rangeEnd");
             };
+            let moments = (
+                range["rangeStart"].as_str().and_then(parse_moment),
+                range["rangeEnd"].as_str().and_then(parse_moment),
+            );
             let rows: Vec<Value> = org
                 .transactions
                 .iter()
-                .filter(|t| {
-                    let d = t.date.date_naive();
-                    d >= start && d <= end
+                .filter(|t| match moments {
+                    // Bare dates are midnight, times are read as sent.
+                    (Some(from), Some(to)) if fx.quirks.bare_date_is_midnight => {
+                        t.date >= from && t.date <= to
+                    }
+                    _ if fx.quirks.range_end_spills_a_day => {
+                        let d = t.date.date_naive();
+                        d >= start && d <= end + Duration::days(1)
+                    }
+                    _ => {
+                        let d = t.date.date_naive();
+                        d >= start && d <= end
+                    }
                 })
                 .map(|t| {
                     json!({
@@ -1642,7 +1730,8 @@ fn answer(state: &State, operation: &str, vars: &Value, tenant: Option<&str>) ->
                 "edges": edges,
             }})
         }
-        "RoomStories" => {
+        "RoomStories" | "RoomStoriesWithoutAuthor" => {
+            let with_author = operation == "RoomStories";
             let filter = &vars["filter"];
             let Some(room) = filter["roomId_eq"]
                 .as_str()
@@ -1651,29 +1740,53 @@ fn answer(state: &State, operation: &str, vars: &Value, tenant: Option<&str>) ->
                 return gql_error("roomId_eq names no room");
             };
             let (range, info) = cursor_page(&room.stories, &filter["storyFilter"]["pagination"]);
+            let first = range.start;
+            let mut errors = Vec::new();
             let edges: Vec<Value> = room.stories[range]
                 .iter()
-                .map(|s| {
-                    json!({
+                .enumerate()
+                .map(|(i, s)| {
+                    let user = match &s.user {
+                        Some((id, name)) => json!({ "id": id, "name": name }),
+                        None if with_author => {
+                            // Null bubbling: the non-null user nulls the story.
+                            errors.push(json!({
+                                "message": "Cannot return null for non-nullable field RoomStory.user",
+                                "path": ["roomStories", "edges", i, "node", "user"],
+                            }));
+                            return json!({ "cursor": (first + i).to_string(), "node": Value::Null });
+                        }
+                        None => Value::Null,
+                    };
+                    let mut edge = json!({
                         "node": {
                             "id": s.id,
                             "createdDateTime": iso(s.created),
                             "message": s.message,
-                            "user": { "id": s.user.0, "name": s.user.1 },
+                            "user": user,
                             "attachments": s.attachment.as_ref().map(|name| vec![json!({
                                 "objectReferenceId": format!("att-{}", s.id),
                                 "objectType": "file",
                                 "metadata": [{ "key": "fileName", "value": name }],
                             })]).unwrap_or_default(),
                         },
-                    })
+                    });
+                    if !with_author && let Some(node) = edge["node"].as_object_mut() {
+                        node.remove("user");
+                    }
+                    edge
                 })
                 .collect();
-            json!({ "roomStories": {
+            let data = json!({ "roomStories": {
                 "totalCount": room.stories.len(),
                 "pageInfo": info,
                 "edges": edges,
-            }})
+            }});
+            if errors.is_empty() {
+                data
+            } else {
+                return json!({ "data": data, "errors": errors });
+            }
         }
         "WorkHistory" => {
             let filter = &vars["filter"];
@@ -1682,8 +1795,12 @@ fn answer(state: &State, operation: &str, vars: &Value, tenant: Option<&str>) ->
             }
             let offset = filter["pagination"]["offset"].as_u64().unwrap_or(0) as usize;
             let limit = filter["pagination"]["limit"].as_u64().unwrap_or(10) as usize;
-            let list: Vec<Value> = org
+            let listed: Vec<&Contract> = org
                 .contracts
+                .iter()
+                .filter(|c| !org.work_history_omits.contains(&c.id))
+                .collect();
+            let list: Vec<Value> = listed
                 .iter()
                 .skip(offset)
                 .take(limit)
@@ -1719,7 +1836,7 @@ fn answer(state: &State, operation: &str, vars: &Value, tenant: Option<&str>) ->
                 })
                 .collect();
             json!({ "talentWorkHistory": {
-                "totalCount": org.contracts.len(),
+                "totalCount": listed.len(),
                 "workHistoryList": list,
             }})
         }

@@ -8,8 +8,10 @@
 //!   [`ApiConfig::requests_per_second`]; 429 and 5xx answers are retried with
 //!   exponential backoff and jitter, honouring `Retry-After` up to
 //!   [`MAX_RETRY_AFTER`] (a longer wait is an error naming it); a 401
-//!   refreshes the token once; a 403 names the API-key permission to add (a
-//!   403 web page names the network instead). Every request has a timeout
+//!   refreshes the token once; a 403 or an "Authorization failed" answer
+//!   names the permission to enable, as Upwork's API Center names it (a 403
+//!   web page names the network instead). Every request names Offboard, its
+//!   version and home page in its User-Agent ([`USER_AGENT`]). Every request has a timeout
 //!   over the whole answer, bodies are read up to [`MAX_BODY_BYTES`], and a
 //!   web page or a broken body is retried like a 5xx.
 //! - [`UpworkPlatform`] maps the answers into the model's types and streams
@@ -28,9 +30,9 @@ mod queries;
 mod stream;
 
 pub use client::{
-    Answer, ApiConfig, ApiError, DEFAULT_BASE_URL, MAX_BODY_BYTES, MAX_PAGES, MAX_RETRY_AFTER,
-    StaticToken, TokenSource, UpworkApi,
+    Answer, ApiConfig, ApiError, DEFAULT_BASE_URL, HOME_PAGE, MAX_BODY_BYTES, MAX_PAGES,
+    MAX_RETRY_AFTER, StaticToken, TokenSource, USER_AGENT, UpworkApi,
 };
-pub use mapping::{parse_date, parse_money};
+pub use mapping::{UNKNOWN_AUTHOR, parse_date, parse_money};
 pub use platform::{FetchProgress, ProgressSink, UpworkPlatform};
-pub use queries::{QUERIES, Query};
+pub use queries::{QUERIES, Query, required_permissions};

@@ -17,6 +17,19 @@ use std::time::{Duration, Instant};
 /// Upwork's GraphQL endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://api.upwork.com/graphql";
 
+/// Where Offboard lives, for the User-Agent. Cargo.toml names no home page
+/// yet, so this is the project's planned address.
+pub const HOME_PAGE: &str = "https://github.com/offboard-app/offboard";
+
+/// Sent with every request: Upwork's CDN blocks anonymous or generic agents
+/// with an HTML 403, and a named product with a home page is what API
+/// operators ask for.
+pub const USER_AGENT: &str = concat!(
+    "Offboard/",
+    env!("CARGO_PKG_VERSION"),
+    " (desktop exit wizard; +https://github.com/offboard-app/offboard)"
+);
+
 /// The header that names the organisation a query acts for.
 const TENANT_HEADER: &str = "X-Upwork-API-TenantId";
 
@@ -91,8 +104,8 @@ pub enum ApiError {
     #[error("the connection to Upwork has expired or was revoked; connect again")]
     Reconnect,
     #[error(
-        "the API key may not read {query}: add the \"{permission}\" permission to the key in \
-         Upwork's API center, then connect again"
+        "the API key may not read {query}: enable the {permission} permission for the key in \
+         Upwork's API Center, then connect again"
     )]
     Forbidden { query: String, permission: String },
     #[error("Upwork's answer to the {query} query could not be read: {detail}; try again later")]
@@ -263,7 +276,7 @@ impl UpworkApi {
         let mut builder = Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.read_timeout)
-            .user_agent(concat!("offboard/", env!("CARGO_PKG_VERSION")));
+            .user_agent(USER_AGENT);
         if is_loopback(&url) {
             // A local test server: never through a proxy.
             builder = builder.no_proxy();
@@ -670,9 +683,12 @@ fn retry_after(headers: &HeaderMap) -> Option<RetryAfter> {
 }
 
 /// Messages that mean the key lacks a permission rather than a bad query.
-fn is_permission_message(message: &str) -> bool {
+/// "Authorization failed" and "Partner API scope required" are what real
+/// accounts get for a missing scope (FACTS.md); the rest are older wordings.
+pub(crate) fn is_permission_message(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
-    m.contains("no access to requested resource")
+    m.contains("authorization failed")
+        || m.contains("no access to requested resource")
         || m.contains("permission")
         || m.contains("scope")
         || m.contains("forbidden")
@@ -699,13 +715,25 @@ fn interpret(query: &Query, status: StatusCode, bytes: &[u8]) -> Result<Answer, 
         }
     };
     let errors = error_messages(&value);
+    let refused = || errors.iter().any(|m| is_permission_message(m));
     match value.get("data") {
+        // `{"data": {"roomList": null}, "errors": ["Authorization failed"]}`:
+        // nothing came but a refusal, which is a missing permission, not an
+        // empty list.
+        Some(Value::Object(fields))
+            if !fields.is_empty() && fields.values().all(Value::is_null) && refused() =>
+        {
+            Err(ApiError::Forbidden {
+                query: name(),
+                permission: query.permission.to_string(),
+            })
+        }
         Some(data) if data.is_object() => Ok(Answer {
             data: data.clone(),
             errors,
         }),
         _ if !errors.is_empty() => {
-            if errors.iter().any(|m| is_permission_message(m)) {
+            if refused() {
                 Err(ApiError::Forbidden {
                     query: name(),
                     permission: query.permission.to_string(),
@@ -897,8 +925,19 @@ mod tests {
                 ok,
                 br#"{"errors":[{"message":"This APP has no access to requested resource"}]}"#
             ),
-            Err(ApiError::Forbidden { permission, .. }) if permission == "Contracts - Read-Only Access"
+            Err(ApiError::Forbidden { permission, .. }) if permission == "\"Contract - R/W\""
         ));
+        // The wording real accounts get for a missing scope.
+        for wording in ["Authorization failed", "Partner API scope required"] {
+            let body = json!({ "data": null, "errors": [{ "message": wording }] }).to_string();
+            assert!(
+                matches!(
+                    interpret(&VENDOR_CONTRACTS, ok, body.as_bytes()),
+                    Err(ApiError::Forbidden { .. })
+                ),
+                "{wording}"
+            );
+        }
         assert!(matches!(
             interpret(&VENDOR_CONTRACTS, StatusCode::BAD_REQUEST, b"nope"),
             Err(ApiError::Http { status: 400, .. })
@@ -909,10 +948,16 @@ mod tests {
     fn messages_name_the_query_and_permission() {
         let e = ApiError::Forbidden {
             query: "roomList".into(),
-            permission: "Messages - Read-Only Access".into(),
+            permission: crate::platform::upwork::api::queries::ROOM_LIST
+                .permission
+                .into(),
         };
         let text = e.to_string();
-        assert!(text.contains("roomList") && text.contains("\"Messages - Read-Only Access\""));
+        assert_eq!(
+            text,
+            "the API key may not read roomList: enable the \"Messaging\" permission for the key \
+             in Upwork's API Center, then connect again"
+        );
         let timeout = ApiError::Timeout {
             query: "roomList".into(),
         }
@@ -922,6 +967,15 @@ mod tests {
                 && timeout.contains("try again"),
             "{timeout}"
         );
+    }
+
+    /// The product, its version and its home page, as FACTS.md's CDN note
+    /// asks of a client that must not be mistaken for a scraper.
+    #[test]
+    fn the_user_agent_names_product_version_and_home_page() {
+        assert!(USER_AGENT.starts_with("Offboard/"));
+        assert!(USER_AGENT.contains(env!("CARGO_PKG_VERSION")));
+        assert!(USER_AGENT.contains(HOME_PAGE));
     }
 
     #[test]

@@ -424,7 +424,8 @@ pub(crate) fn client_offer(node: &Value, today: DateTime<Utc>) -> Option<Offer> 
     })
 }
 
-/// The status names `vendorProposals` filters by, one per query.
+/// The status names `vendorProposals` filters by, one per query
+/// (`VendorProposalStatusName` in the schema).
 pub(crate) static PROPOSAL_STATUSES: [&str; 8] = [
     "Accepted",
     "Pending",
@@ -436,16 +437,31 @@ pub(crate) static PROPOSAL_STATUSES: [&str; 8] = [
     "Archived",
 ];
 
-/// The statuses that still wait for the client: they block closing.
-pub(crate) static OPEN_PROPOSAL_STATUSES: [&str; 2] = ["Accepted", "Pending"];
+/// The statuses still open on Upwork: each blocks closing until withdrawn
+/// (see [`proposal_status`] for where each reading comes from).
+pub(crate) static OPEN_PROPOSAL_STATUSES: [&str; 4] =
+    ["Accepted", "Activated", "Pending", "Offered"];
 
+/// What each `VendorProposalStatusName` means to someone leaving.
 fn proposal_status(name: &str) -> ProposalStatus {
     match name {
-        // "Accepted" means the proposal was accepted for review: submitted.
-        "Accepted" | "Pending" | "Created" => ProposalStatus::Submitted,
+        // Confirmed by real clients (FACTS.md, "Proposals"): Accepted is a
+        // submitted proposal (accepted for the client's review), Activated
+        // is one the client opened an interview on. Both are still open.
+        "Accepted" | "Activated" => ProposalStatus::Submitted,
+        // The schema's descriptions (VendorProposalStatusName), not yet seen
+        // on a real account, so read as open to never miss a blocker:
+        // Offered = "the freelancer has been sent an Offer" (the offer is
+        // still unanswered); Pending = created, validation to be repeated.
+        // Created is deprecated: a proposal not yet submitted.
+        "Pending" | "Offered" | "Created" => ProposalStatus::Submitted,
+        // Confirmed (FACTS.md): Hired ended in a contract.
+        "Hired" => ProposalStatus::Hired,
+        // Confirmed closed (FACTS.md): Declined, Withdrawn, Archived. From
+        // the schema: Invalid failed validation; Rejected and Replaced are
+        // deprecated closed names.
         "Declined" | "Rejected" | "Invalid" => ProposalStatus::Declined,
         "Withdrawn" | "Replaced" => ProposalStatus::Withdrawn,
-        "Offered" | "Activated" | "Hired" => ProposalStatus::Hired,
         _ => ProposalStatus::Archived,
     }
 }
@@ -705,6 +721,10 @@ pub(crate) fn room(node: &Value) -> Option<MessageRoom> {
     })
 }
 
+/// The author of a message Upwork names no author for: a system message
+/// (contract started, milestone paid…) or one from a deleted user.
+pub const UNKNOWN_AUTHOR: &str = "Unknown or system";
+
 pub(crate) fn message(node: &Value, today: DateTime<Utc>) -> Option<Message> {
     let id = text(node, &["id"])?;
     let attachments = list(node, &["attachments"])
@@ -724,7 +744,7 @@ pub(crate) fn message(node: &Value, today: DateTime<Utc>) -> Option<Message> {
     Some(Message {
         id,
         sent: date(node, &["createdDateTime"]).unwrap_or(today),
-        author: text(node, &["user", "name"]).unwrap_or_else(|| "Unknown".into()),
+        author: text(node, &["user", "name"]).unwrap_or_else(|| UNKNOWN_AUTHOR.into()),
         text: match at(node, &["message"]) {
             Value::String(s) => s.clone(),
             _ => String::new(),

@@ -3,10 +3,15 @@
 //! pending-work review is built from the same queries, and GraphQL errors
 //! that came with data are kept as warnings for the user.
 
-use super::client::{ApiError, UpworkApi};
+use super::client::{ApiError, UpworkApi, is_permission_message};
 use super::mapping::{self, ContractTotals, at, list, text};
 use super::queries::{self, Query};
 use super::stream::{Cursor, Page, PageGuard, Paged};
+
+// Contract discovery lives beside this file but inside this module, so it
+// reaches the platform's private helpers.
+#[path = "contracts.rs"]
+mod contracts;
 use crate::model::account::{
     AccountKind, AccountSummary, Contract, ContractStatus, Dispute, Feedback, JobPost,
     JobPostStatus, ManualCheck, MessageRoom, Offer, OfferStatus, PaymentStatus, PlatformId,
@@ -136,6 +141,19 @@ fn org_kind(item: &Value, org: &Value) -> AccountKind {
     } else {
         AccountKind::Freelancer
     }
+}
+
+/// A GraphQL error that came with data, for the user; a refused field
+/// ("Authorization failed") says which permission to enable.
+fn data_warning(what: &str, query: &Query, error: &str) -> String {
+    let mut warning = format!("{what}: Upwork reported a problem with part of the data: {error}");
+    if is_permission_message(error) {
+        warning.push_str(&format!(
+            "; enable the {} permission for the key in Upwork's API Center, then connect again",
+            query.permission
+        ));
+    }
+    warning
 }
 
 fn month_start(d: DateTime<Utc>) -> NaiveDate {
@@ -398,9 +416,7 @@ impl UpworkPlatform {
         self.report(what);
         let answer = answer?;
         for error in answer.errors {
-            self.warn(format!(
-                "{what}: Upwork reported a problem with part of the data: {error}"
-            ));
+            self.warn(data_warning(what, query, &error));
         }
         Ok(answer.data)
     }
@@ -435,221 +451,6 @@ impl UpworkPlatform {
 
     fn rooms_walker(&self) -> RoomWalker {
         RoomWalker::new(self.api.config().max_pages)
-    }
-
-    // ------------------------------------------------------------ contracts
-
-    /// The id `vendorContracts` takes: the person for a freelancer, the
-    /// organisation for an agency.
-    fn vendor_id(&self, account: &AccountSummary) -> String {
-        match account.kind {
-            AccountKind::Freelancer => self.user.id.clone(),
-            _ => account.id.clone(),
-        }
-    }
-
-    /// Totals per contract from the freelancer's work history, fetched once.
-    fn contract_totals(&self, account: &AccountSummary) -> Arc<HashMap<String, ContractTotals>> {
-        if account.kind != AccountKind::Freelancer {
-            return Arc::new(HashMap::new());
-        }
-        if let Some(totals) = lock(&self.totals).get(&account.id) {
-            return totals.clone();
-        }
-        let mut totals = HashMap::new();
-        let mut offset = 0u64;
-        let mut guard = self.guard(&queries::WORK_HISTORY_QUERY);
-        loop {
-            let vars = work_history_vars(&self.user.id, offset);
-            let data = self
-                .call(
-                    &queries::WORK_HISTORY_QUERY,
-                    vars,
-                    Some(&account.id),
-                    "Contract totals",
-                )
-                .and_then(|data| {
-                    let entries = list(&data, &["talentWorkHistory", "workHistoryList"]);
-                    guard.page(entries).map(|()| data)
-                });
-            let data = match data {
-                Ok(data) => data,
-                Err(e) => {
-                    self.warn(format!(
-                        "contract totals are shown from milestones only, the work history \
-                         could not be read: {e}"
-                    ));
-                    break;
-                }
-            };
-            let entries = list(&data, &["talentWorkHistory", "workHistoryList"]);
-            totals.extend(entries.iter().filter_map(mapping::work_totals));
-            offset += entries.len() as u64;
-            let total = at(&data, &["talentWorkHistory", "totalCount"]).as_u64();
-            if (entries.len() as u64) < PAGE || total.is_some_and(|t| offset >= t) {
-                break;
-            }
-        }
-        let totals = Arc::new(totals);
-        lock(&self.totals).insert(account.id.clone(), totals.clone());
-        totals
-    }
-
-    /// Contract ids mentioned by message rooms and (for clients) sent
-    /// offers: what `contractList` is asked for when `vendorContracts`
-    /// returns nothing.
-    fn contract_ids(&self, account: &AccountSummary) -> Result<VecDeque<String>, ApiError> {
-        let mut ids: Vec<String> = Vec::new();
-        let mut push = |id: String| {
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        };
-        let mut rooms = self.rooms_walker();
-        while let Some(page) = rooms.next_page(self, &account.id)? {
-            page.iter()
-                .filter_map(|r| text(r, &["contractId"]))
-                .for_each(&mut push);
-        }
-        if account.kind == AccountKind::Client {
-            let mut cursor = self.cursor(&queries::CLIENT_OFFERS);
-            while !cursor.finished {
-                let vars = json!({ "pagination": cursor.pagination(PAGE) });
-                let data = self.call(
-                    &queries::CLIENT_OFFERS,
-                    vars,
-                    Some(&account.id),
-                    "Contract ids",
-                )?;
-                let connection = at(&data, &["organization", "clientOffers"]);
-                let edges = list(connection, &["edges"]);
-                edges
-                    .iter()
-                    .filter_map(|e| text(e, &["node", "contract", "id"]))
-                    .for_each(&mut push);
-                cursor.advance(connection, edges)?;
-            }
-        }
-        Ok(ids.into())
-    }
-
-    fn map_contracts(
-        &self,
-        nodes: &[Value],
-        account: &AccountSummary,
-        totals: &HashMap<String, ContractTotals>,
-        statuses: &[ContractStatus],
-    ) -> Vec<Contract> {
-        let mut out = Vec::with_capacity(nodes.len());
-        let mut names = lock(&self.org_names);
-        for node in nodes {
-            if let (Some(id), Some(name)) = (
-                text(node, &["clientOrganization", "id"]),
-                text(node, &["clientOrganization", "name"]),
-            ) {
-                names.entry(id).or_insert(name);
-            }
-            let node_totals = text(node, &["id"]).and_then(|id| totals.get(&id).copied());
-            match mapping::contract(node, account.kind, node_totals, self.today) {
-                Some(c) if statuses.contains(&c.status) => out.push(c),
-                Some(_) => {}
-                None => self.warn("a contract without an id was left out".into()),
-            }
-        }
-        out
-    }
-
-    /// Contracts in `statuses`: `vendorContracts` page by page, or, when it
-    /// has none (or for a client), `contractList` with ids from rooms and offers.
-    fn contract_stream(
-        &self,
-        account: &AccountSummary,
-        statuses: &'static [ContractStatus],
-        with_totals: bool,
-    ) -> RecordStream<'_, Contract> {
-        enum Phase {
-            Vendor { offset: u64 },
-            FindIds,
-            ById(VecDeque<String>),
-        }
-        let account = account.clone();
-        let mut phase = if is_vendor(account.kind) {
-            Phase::Vendor { offset: 0 }
-        } else {
-            Phase::FindIds
-        };
-        let mut totals: Option<Arc<HashMap<String, ContractTotals>>> = None;
-        let mut guard = self.guard(&queries::VENDOR_CONTRACTS);
-        let wire_statuses: Vec<&str> = statuses
-            .iter()
-            .map(|s| match s {
-                ContractStatus::Active => "ACTIVE",
-                ContractStatus::Paused => "PAUSED",
-                ContractStatus::Ended => "CLOSED",
-            })
-            .collect();
-        self.stream(move || {
-            if totals.is_none() {
-                totals = Some(if with_totals {
-                    self.contract_totals(&account)
-                } else {
-                    Arc::default()
-                });
-            }
-            let totals = totals.clone().unwrap_or_default();
-            loop {
-                match &mut phase {
-                    Phase::Vendor { offset } => {
-                        let vars = json!({
-                            "filter": {
-                                "vendorId": self.vendor_id(&account),
-                                "contractStatuses": wire_statuses,
-                            },
-                            "paging": { "offset": *offset, "limit": PAGE },
-                        });
-                        let data = self.call(
-                            &queries::VENDOR_CONTRACTS,
-                            vars,
-                            Some(&account.id),
-                            "Contracts",
-                        )?;
-                        let nodes = list(&data, &["vendorContracts", "contracts"]);
-                        if nodes.is_empty() && *offset == 0 {
-                            phase = Phase::FindIds;
-                            continue;
-                        }
-                        guard.page(nodes)?;
-                        *offset += nodes.len() as u64;
-                        let contracts = self.map_contracts(nodes, &account, &totals, statuses);
-                        return Ok(if (nodes.len() as u64) < PAGE {
-                            Page::Last(contracts)
-                        } else {
-                            Page::More(contracts)
-                        });
-                    }
-                    Phase::FindIds => {
-                        phase = Phase::ById(self.contract_ids(&account)?);
-                    }
-                    Phase::ById(ids) => {
-                        if ids.is_empty() {
-                            return Ok(Page::Last(Vec::new()));
-                        }
-                        let take = ids.len().min(CONTRACT_LIST_MAX);
-                        let batch: Vec<String> = ids.drain(..take).collect();
-                        let data = self.call(
-                            &queries::CONTRACT_LIST,
-                            json!({ "ids": batch }),
-                            Some(&account.id),
-                            "Contracts by id",
-                        )?;
-                        let nodes = list(&data, &["contractList", "contracts"]);
-                        return Ok(Page::More(
-                            self.map_contracts(nodes, &account, &totals, statuses),
-                        ));
-                    }
-                }
-            }
-        })
     }
 
     // ------------------------------------------------------------ proposals
@@ -842,6 +643,10 @@ impl UpworkPlatform {
         let last = month_start(self.today);
         let mut entity: Option<String> = None;
         let mut seen = 0u64;
+        // Record ids of the month before: a server that reads the bounds
+        // inclusively on both sides sends a boundary row twice. Only
+        // neighbouring months can overlap, so memory stays one month's ids.
+        let mut previous_ids: HashSet<String> = HashSet::new();
         self.stream(move || {
             if month > last {
                 return Ok(Page::Last(Vec::new()));
@@ -860,9 +665,12 @@ impl UpworkPlatform {
                 .unwrap_or(month);
             let vars = json!({ "filter": {
                 "aceIds_any": [ace],
+                // Explicit times, as other clients send them (FACTS.md): a
+                // bare end date read as midnight would drop the month's
+                // last day.
                 "transactionDateTime_bt": {
-                    "rangeStart": month.format("%Y-%m-%d").to_string(),
-                    "rangeEnd": end.format("%Y-%m-%d").to_string(),
+                    "rangeStart": format!("{}T00:00:00", month.format("%Y-%m-%d")),
+                    "rangeEnd": format!("{}T23:59:59", end.format("%Y-%m-%d")),
                 },
             }});
             let data = self.call(
@@ -886,6 +694,9 @@ impl UpworkPlatform {
             if transactions.len() < rows.len() {
                 self.warn("a transaction without a record id was left out".into());
             }
+            let mut ids: HashSet<String> = HashSet::with_capacity(transactions.len());
+            transactions.retain(|t| !previous_ids.contains(&t.id) && ids.insert(t.id.clone()));
+            previous_ids = ids;
             transactions.sort_by_key(|t| t.date);
             seen += transactions.len() as u64;
             month = end.succ_opt().unwrap_or(month);
@@ -935,26 +746,65 @@ impl UpworkPlatform {
 
     // ------------------------------------------------------------ messages
 
+    /// Every message of a room, page by page. A story whose author is
+    /// missing (a system message, a deleted user) comes back null with an
+    /// error, as `RoomStory.user` is non-null in the schema: such a page is
+    /// read again without the author, and those messages kept with the
+    /// author shown as unknown.
     fn stories(&self, account: &AccountSummary, room: &mut MessageRoom) -> Result<(), ApiError> {
         let mut cursor = self.cursor(&queries::ROOM_STORIES);
+        let what = format!("Messages: {}", room.topic);
         while !cursor.finished {
             let vars = json!({ "filter": {
                 "roomId_eq": room.id,
                 "storyFilter": { "pagination": cursor.pagination(PAGE) },
             }});
-            let data = self.call(
-                &queries::ROOM_STORIES,
-                vars,
-                Some(&account.id),
-                &format!("Messages: {}", room.topic),
-            )?;
-            let connection = at(&data, &["roomStories"]);
+            let answer = self
+                .api
+                .query(&queries::ROOM_STORIES, vars.clone(), Some(&account.id));
+            self.report(&what);
+            let answer = answer?;
+            let connection = at(&answer.data, &["roomStories"]);
             let edges = list(connection, &["edges"]);
+            let lost = edges.iter().filter(|e| at(e, &["node"]).is_null()).count();
+            let mut recovered = Vec::new();
+            if lost > 0 {
+                let known: HashSet<&str> = edges
+                    .iter()
+                    .filter_map(|e| at(e, &["node", "id"]).as_str())
+                    .collect();
+                let again = self.call(
+                    &queries::ROOM_STORIES_WITHOUT_AUTHOR,
+                    vars,
+                    Some(&account.id),
+                    &what,
+                )?;
+                recovered = list(&again, &["roomStories", "edges"])
+                    .iter()
+                    .map(|e| at(e, &["node"]))
+                    .filter(|n| text(n, &["id"]).is_some_and(|id| !known.contains(id.as_str())))
+                    .filter_map(|n| mapping::message(n, self.today))
+                    .collect();
+                if recovered.len() < lost {
+                    self.warn(format!(
+                        "{what}: {} messages could not be read even without their author",
+                        lost - recovered.len()
+                    ));
+                }
+            }
+            for error in &answer.errors {
+                // The nulled stories were read again: their errors are dealt with.
+                if lost > 0 && recovered.len() >= lost && error.contains("(at roomStories.edges.") {
+                    continue;
+                }
+                self.warn(data_warning(&what, &queries::ROOM_STORIES, error));
+            }
             room.messages.extend(
                 edges
                     .iter()
                     .filter_map(|e| mapping::message(at(e, &["node"]), self.today)),
             );
+            room.messages.extend(recovered);
             cursor.advance(connection, edges)?;
         }
         room.messages
@@ -987,7 +837,8 @@ impl UpworkPlatform {
     }
 
     /// Hours and charges per contract and day between `from` and `to`
-    /// (`contractTimeReport`), page by page.
+    /// (`contractTimeReport`), page by page. `organizationId_eq` is the account's
+    /// id: the `companySelector` organisation (see [`Platform::time_report`]).
     pub fn time_report_between(
         &self,
         account: &str,
@@ -1344,6 +1195,14 @@ impl Platform for UpworkPlatform {
     /// request is made at once: a key without the time-report permission
     /// gets hours worked out from payments (`None`), rather than an export
     /// that fails at the end of its longest pass on every attempt.
+    ///
+    /// The organisation id is the account's id, which is the
+    /// `organizationId` of a `companySelector` item (see [`Self::connect`]):
+    /// for a freelancer, the freelancer's own (sole-proprietor) organisation,
+    /// the one Upwork bills their hours to. The same id goes in the tenant
+    /// header. A refusal in any wording Upwork uses for a missing permission
+    /// ("Authorization failed", a JSON 403) or for a query it will not run
+    /// for this organisation gets the fallback, with a notice naming it.
     fn time_report(
         &self,
         account: &str,

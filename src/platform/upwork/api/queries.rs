@@ -1,8 +1,9 @@
 //! The query documents Offboard sends, one `.graphql` file per query in
 //! `src/platform/upwork/queries/`, and the API-key permission each needs.
 //!
-//! Permission names are what Upwork's API center shows when a key is
-//! edited; a 403 names the one to add.
+//! Permission names are what Upwork's API Center shows when a key is
+//! edited (its scope list, as clients run against real accounts name it);
+//! a refusal names the one to enable.
 
 /// One GraphQL query document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,20 +14,27 @@ pub struct Query {
     pub field: &'static str,
     /// The full document (with any fragment it uses).
     pub document: &'static str,
-    /// The API-key permission (scope) the query needs.
+    /// The API-key permission (scope) the query needs, as the API Center
+    /// names it, quoted: `"Messaging"`, `"Payments" with "Read transaction data"`.
     pub permission: &'static str,
 }
 
-const COMMON: &str = "Common Entities - Read-Only Access";
-const PROFILE: &str = "Freelancer Profile - Read-Only Access";
-const CONTRACTS: &str = "Contracts - Read-Only Access";
-const OFFERS: &str = "Offers - Read-Only Access";
-const PROPOSALS: &str = "Proposals - Read-Only Access";
-const JOB_POSTS: &str = "Read marketplace Job Postings";
-const PAYMENTS: &str = "Payments - Read-Only Access";
-const TIME: &str = "Time Reports - Read-Only Access";
-const MESSAGES: &str = "Messages - Read-Only Access";
-const WORK_HISTORY: &str = "Talent Work History - Read-Only Access";
+// Each value is shown as is after "enable", so it carries its own quotes.
+// Confirmed names (API Center scope list, FACTS.md): "Talent Profile" covers
+// the profile, proposals and work history; "Contract - R/W" is the only
+// contract scope listed; "Payments" needs its "Read transaction data" option.
+const PROFILE: &str = "\"Talent Profile\"";
+const CONTRACTS: &str = "\"Contract - R/W\"";
+const OFFERS: &str = "\"Offer - Read-Only\"";
+const PROPOSALS: &str = "\"Talent Profile\"";
+const WORK_HISTORY: &str = "\"Talent Profile\"";
+const PAYMENTS: &str = "\"Payments\" with \"Read transaction data\"";
+const TIME: &str = "\"TimeSheet - Read-Only\"";
+const MESSAGES: &str = "\"Messaging\"";
+// Not in the confirmed list: the organisation queries and job posts keep
+// the names Upwork's scope docs used; a guess until a real key shows them.
+const COMMON: &str = "\"Common Entities - Read-Only Access\"";
+const JOB_POSTS: &str = "\"Read marketplace Job Postings\"";
 
 macro_rules! doc {
     ($file:literal) => {
@@ -82,6 +90,17 @@ pub const CONTRACT_LIST: Query = Query {
     document: doc!("contract_list.graphql" + fragment "contract_fields.graphql"),
     permission: CONTRACTS,
 };
+
+/// Up to [`CONTRACT_LIST_BATCHES`] `contractList` calls in one request.
+pub const CONTRACT_LIST_BATCH: Query = Query {
+    operation: "ContractListBatch",
+    field: "contractList",
+    document: doc!("contract_list_batch.graphql" + fragment "contract_fields.graphql"),
+    permission: CONTRACTS,
+};
+
+/// The aliases (`batch0`…) and variables (`ids0`…) of [`CONTRACT_LIST_BATCH`].
+pub const CONTRACT_LIST_BATCHES: usize = 4;
 
 pub const OFFERS_BY_ATTRIBUTE: Query = Query {
     operation: "Offers",
@@ -153,6 +172,13 @@ pub const ROOM_STORIES: Query = Query {
     permission: MESSAGES,
 };
 
+pub const ROOM_STORIES_WITHOUT_AUTHOR: Query = Query {
+    operation: "RoomStoriesWithoutAuthor",
+    field: "roomStories",
+    document: doc!("room_stories_without_author.graphql"),
+    permission: MESSAGES,
+};
+
 pub const WORK_HISTORY_QUERY: Query = Query {
     operation: "WorkHistory",
     field: "talentWorkHistory",
@@ -168,6 +194,7 @@ pub const QUERIES: &[Query] = &[
     ORGANIZATION_PROFILE,
     VENDOR_CONTRACTS,
     CONTRACT_LIST,
+    CONTRACT_LIST_BATCH,
     OFFERS_BY_ATTRIBUTE,
     CLIENT_OFFERS,
     VENDOR_PROPOSALS,
@@ -178,8 +205,21 @@ pub const QUERIES: &[Query] = &[
     TIME_REPORT,
     ROOM_LIST,
     ROOM_STORIES,
+    ROOM_STORIES_WITHOUT_AUTHOR,
     WORK_HISTORY_QUERY,
 ];
+
+/// Every permission Offboard's queries need, each once, as the API Center
+/// names them: what to tick when creating a key.
+pub fn required_permissions() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for q in QUERIES {
+        if !names.contains(&q.permission) {
+            names.push(q.permission);
+        }
+    }
+    names
+}
 
 #[cfg(test)]
 mod tests {
@@ -202,5 +242,25 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), QUERIES.len(), "operation names are unique");
+    }
+
+    #[test]
+    fn the_permissions_to_enable_are_the_api_center_names() {
+        let names = required_permissions();
+        for confirmed in [
+            "\"Talent Profile\"",
+            "\"TimeSheet - Read-Only\"",
+            "\"Offer - Read-Only\"",
+            "\"Payments\" with \"Read transaction data\"",
+            "\"Contract - R/W\"",
+            "\"Messaging\"",
+        ] {
+            assert!(names.contains(&confirmed), "{confirmed}: {names:?}");
+        }
+        assert_eq!(
+            names.len(),
+            8,
+            "the six confirmed names and two guesses: {names:?}"
+        );
     }
 }
