@@ -491,12 +491,12 @@ fn room_titles_equal_after_normalisation_or_case_get_distinct_files() -> TestRes
             "{name:?} collides: {names:?}"
         );
     }
-    for i in 0..titles.len() {
+    for (i, title) in titles.iter().enumerate() {
         let found = names.iter().filter(|n| n.ends_with(".txt")).any(|n| {
             std::fs::read_to_string(record.folder.join("messages").join(n))
                 .is_ok_and(|text| text.contains(&format!("only in room {i}")))
         });
-        assert!(found, "the transcript of {:?} is missing", titles[i]);
+        assert!(found, "the transcript of {title:?} is missing");
     }
     Ok(())
 }
