@@ -10,8 +10,9 @@ use quiet_export::export_quietly;
 use chrono::{DateTime, TimeZone, Utc};
 use offboard::export::{DiskBudget, ExportError, Manifest, verify};
 use offboard::model::account::{
-    AccountSummary, Contract, Dispute, Feedback, JobPost, MessageRoom, Offer, PaymentStatus,
-    PlatformId, Profile, Proposal, SectionCounts, TeamMember, Transaction, TransactionKind,
+    AccountSummary, Contract, Dispute, Feedback, JobPost, Message, MessageRoom, Offer,
+    PaymentStatus, PlatformId, Profile, Proposal, SectionCounts, TeamMember, Transaction,
+    TransactionKind,
 };
 use offboard::model::money::Money;
 use offboard::model::review::PendingWork;
@@ -434,5 +435,68 @@ fn verify_reports_folders_it_cannot_read() -> TestResult {
         "{:?}",
         report.problems[0]
     );
+    Ok(())
+}
+
+fn room(i: usize, topic: &str) -> MessageRoom {
+    MessageRoom {
+        id: format!("room-{i}"),
+        topic: topic.to_string(),
+        contract_id: None,
+        participants: vec!["Maya".to_string()],
+        messages: vec![Message {
+            id: format!("m-{i}"),
+            sent: now(),
+            author: "Maya".to_string(),
+            text: format!("only in room {i}"),
+            attachments: Vec::new(),
+        }],
+    }
+}
+
+/// Room titles that macOS (normalisation and case) or Windows (case) would
+/// see as one file name get files of their own, and every transcript is
+/// there.
+#[test]
+fn room_titles_equal_after_normalisation_or_case_get_distinct_files() -> TestResult {
+    use unicode_normalization::UnicodeNormalization;
+    let titles = [
+        "Café",
+        "Cafe\u{301}",
+        "café",
+        "CAFÉ",
+        "CAFE\u{301}",
+        "Straße",
+        "STRASSE",
+    ];
+    let platform = Custom {
+        inner: synthetic(),
+        transactions: None,
+        rooms: Some(titles.iter().enumerate().map(|(i, t)| room(i, t)).collect()),
+    };
+    let parent = tempfile::tempdir()?;
+    let record = export_quietly(&platform, SyntheticPlatform::ACCOUNT, parent.path(), now())?;
+    assert!(verify(&record.folder).is_ok());
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(record.folder.join("messages"))? {
+        names.push(entry?.file_name().to_string_lossy().into_owned());
+    }
+    assert_eq!(names.len(), titles.len() * 2, "{names:?}");
+    // Compared as macOS compares them: NFC and case folded.
+    let mut seen = std::collections::HashSet::new();
+    for name in &names {
+        let key: String = name.nfc().collect::<String>().to_uppercase().to_lowercase();
+        assert!(
+            seen.insert(key.nfc().collect::<String>()),
+            "{name:?} collides: {names:?}"
+        );
+    }
+    for (i, title) in titles.iter().enumerate() {
+        let found = names.iter().filter(|n| n.ends_with(".txt")).any(|n| {
+            std::fs::read_to_string(record.folder.join("messages").join(n))
+                .is_ok_and(|text| text.contains(&format!("only in room {i}")))
+        });
+        assert!(found, "the transcript of {title:?} is missing");
+    }
     Ok(())
 }

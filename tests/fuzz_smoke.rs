@@ -272,11 +272,9 @@ fn file_names() {
     smoke("file_names", fuzzing::file_names, 5_000, tokens);
 }
 
-/// A crash the api_mapping target found outside this slice's code: Upwork
-/// amounts of 92,233,720,368,547,758 dollars and some cents overflow in
-/// `parse_money` (src/platform/upwork/api/mapping.rs, the unchecked `+`
-/// after `checked_mul`). The target skips such amounts until it is fixed;
-/// this reproduces it: `cargo test --test fuzz_smoke -- --ignored`.
+/// A crash the api_mapping target found: amounts of 92,233,720,368,547,758
+/// dollars and some cents overflowed in `parse_money`. Fixed; the input is
+/// in the corpus as a regression.
 #[test]
 fn regression_api_parse_money_overflow() {
     use offboard::platform::upwork::api::parse_money;
@@ -290,7 +288,7 @@ fn regression_api_parse_money_overflow() {
     }
     let input = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fuzz/known-crashes/api_mapping/parse-money-overflow.json"),
+            .join("fuzz/corpus/api_mapping/regression-parse-money-overflow.json"),
     )
     .unwrap_or_default();
     assert!(!input.is_empty());

@@ -3,6 +3,7 @@
 //! a reserved device name on Windows, or collide with another room's file.
 
 use std::collections::HashSet;
+use unicode_normalization::UnicodeNormalization;
 
 /// Longest stem in bytes; leaves room for a `-NNNN` suffix, an extension
 /// and the `.partial` temp name within every file system's 255-byte limit.
@@ -108,8 +109,20 @@ fn truncate_at_char_boundary(text: &str, max_bytes: usize) -> &str {
     &text[..end]
 }
 
-/// Hands out stems that are unique within one folder, compared without case
-/// because Windows and macOS folders ignore case.
+/// The name a folder compares: macOS's file systems ignore Unicode
+/// normalisation (`é` as one character or as `e` and an accent) and case,
+/// Windows' ignore case, so two stems with the same key are one file there.
+/// NFC, then upper and lower case (which folds `ß`/`ẞ` to `ss` and `ς` to
+/// `σ` as case folding does), then NFC again since case mapping can leave
+/// an accent apart from its letter.
+pub fn fold_key(stem: &str) -> String {
+    let upper = stem.nfc().collect::<String>().to_uppercase();
+    upper.to_lowercase().nfc().collect()
+}
+
+/// Hands out stems that are unique within one folder, compared as
+/// [`fold_key`] compares them, because macOS and Windows folders ignore
+/// case and macOS ignores Unicode normalisation too.
 #[derive(Debug, Default)]
 pub struct UniqueStems {
     taken: HashSet<String>,
@@ -124,7 +137,7 @@ impl UniqueStems {
     /// name already took it.
     pub fn claim(&mut self, raw: &str, fallback: &str) -> String {
         let base = sanitize_stem(raw, fallback);
-        if self.taken.insert(base.to_lowercase()) {
+        if self.taken.insert(fold_key(&base)) {
             return base;
         }
         (2u64..)
@@ -134,7 +147,7 @@ impl UniqueStems {
                     .trim_end_matches([' ', '.']);
                 format!("{head}{suffix}")
             })
-            .find(|candidate| self.taken.insert(candidate.to_lowercase()))
+            .find(|candidate| self.taken.insert(fold_key(candidate)))
             .unwrap_or(base) // unreachable: the range is unbounded
     }
 }
@@ -235,6 +248,20 @@ mod tests {
         let second = names.claim(&long, "f");
         assert_ne!(first.to_lowercase(), second.to_lowercase());
         assert!(second.len() <= MAX_STEM_BYTES && second.ends_with("-2"));
+    }
+
+    #[test]
+    fn unique_stems_ignore_unicode_normalisation_and_case() {
+        let mut names = UniqueStems::new();
+        assert_eq!(names.claim("Café", "a"), "Café");
+        assert_eq!(names.claim("Cafe\u{301}", "b"), "Cafe\u{301}-2");
+        assert_eq!(names.claim("café", "c"), "café-3");
+        assert_eq!(names.claim("CAFÉ", "d"), "CAFÉ-4");
+        assert_eq!(names.claim("CAFE\u{301}-2", "e"), "CAFE\u{301}-2-2");
+        assert_eq!(names.claim("Straße", "f"), "Straße");
+        assert_eq!(names.claim("STRASSE", "g"), "STRASSE-2");
+        assert_eq!(fold_key("Cafe\u{301}"), fold_key("CAFÉ"));
+        assert_eq!(fold_key("ΣΊΣΥΦΟΣ"), fold_key("σίσυφοσ"));
     }
 
     #[test]
