@@ -210,6 +210,22 @@ fn listed(folder: &Path) -> Result<Vec<(String, u64)>, Box<dyn std::error::Error
     Ok(files)
 }
 
+/// `offboard export` of the demo freelancer into `out`, quietly.
+fn export_args<'a>(out: &'a str, state_dir: &'a str) -> [&'a str; 10] {
+    [
+        "export",
+        "--platform",
+        "demo",
+        "--account",
+        "freelancer",
+        "--out",
+        out,
+        "--quiet",
+        "--state-dir",
+        state_dir,
+    ]
+}
+
 fn offboard(args: &[&str]) -> std::io::Result<std::process::Output> {
     Command::new(env!("CARGO_BIN_EXE_offboard"))
         .args(args)
@@ -239,18 +255,7 @@ fn kill_9_during_an_export_then_resume_verifies_whole() -> TestResult {
     let reference = tempfile::tempdir()?;
     let started = Instant::now();
     let out = reference.path().to_string_lossy().into_owned();
-    let whole = offboard(&[
-        "export",
-        "--platform",
-        "demo",
-        "--account",
-        "freelancer",
-        "--out",
-        &out,
-        "--quiet",
-        "--state-dir",
-        &state_dir,
-    ])?;
+    let whole = offboard(&export_args(&out, &state_dir))?;
     assert!(
         whole.status.success(),
         "{}",
@@ -265,18 +270,7 @@ fn kill_9_during_an_export_then_resume_verifies_whole() -> TestResult {
         let out = parent.path().to_string_lossy().into_owned();
         let delay = took.mul_f64(rng.random_range(0.05..0.95));
         let mut child = Command::new(env!("CARGO_BIN_EXE_offboard"))
-            .args([
-                "export",
-                "--platform",
-                "demo",
-                "--account",
-                "freelancer",
-                "--out",
-                &out,
-                "--quiet",
-                "--state-dir",
-                &state_dir,
-            ])
+            .args(export_args(&out, &state_dir))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -295,18 +289,7 @@ fn kill_9_during_an_export_then_resume_verifies_whole() -> TestResult {
             whole.clone()
         } else {
             killed += 1;
-            offboard(&[
-                "export",
-                "--platform",
-                "demo",
-                "--account",
-                "freelancer",
-                "--out",
-                &out,
-                "--quiet",
-                "--state-dir",
-                &state_dir,
-            ])?
+            offboard(&export_args(&out, &state_dir))?
         };
         assert!(
             resumed.status.success(),
