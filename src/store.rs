@@ -340,21 +340,11 @@ fn salvage(bytes: &[u8]) -> Option<SavedState> {
             };
         }
     }
-    let mut progress: Progress = serde_json::from_value(progress).ok()?;
+    // From a newer file only the `wanted` fields were taken over the
+    // defaults: the receipt and what names it; the rest starts again.
+    let progress: Progress = serde_json::from_value(progress).ok()?;
     if newer && progress.receipt.is_none() {
         return None;
-    }
-    if newer {
-        // Only the receipt and what names it; the rest starts again.
-        progress = Progress {
-            receipt: progress.receipt.take(),
-            platform: progress.platform,
-            account: progress.account.take(),
-            reason: progress.reason,
-            other_reason: std::mem::take(&mut progress.other_reason),
-            feedback: std::mem::take(&mut progress.feedback),
-            ..Progress::default()
-        };
     }
     let account_changes = if newer {
         Vec::new()

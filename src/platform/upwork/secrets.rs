@@ -300,7 +300,7 @@ impl SecretStore {
                 source,
             });
         }
-        sync_dir(dir);
+        crate::store::sync_dir(dir);
         Ok(())
     }
 }
@@ -419,16 +419,6 @@ fn remove_stale_temp_files(dir: &Path) {
             let _ = fs::remove_file(entry.path());
         }
     }
-}
-
-/// Make the rename durable; best effort.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 /// A file someone loosened (a copy, a restore from backup) is put back to
