@@ -594,8 +594,7 @@ impl Jobs {
                         .with_platform(|p| Ok(check_closure(p, &account, now)))
                         .unwrap_or_else(|problem| ClosureCheck::CouldNotCheck { at: now, problem });
                     let mut receipt = *receipt;
-                    receipt.evidence = Some(check.sentence(receipt.platform.company()));
-                    receipt.check = Some(check.clone());
+                    receipt.record_check(check.clone());
                     if let Some(folder) = receipt.receipt_path.as_deref().and_then(Path::parent)
                         && let Err(e) = write_receipt_files(folder, &receipt)
                     {

@@ -194,26 +194,12 @@ pub fn close_blocks(input: &GateInput<'_>) -> Vec<CloseBlock> {
     } else if p.export.is_none() && !p.export_skipped {
         blocks.push(CloseBlock::NoExport);
     }
-    let unticked_items = ChecklistItem::ALL
-        .iter()
-        .filter(|item| !p.checklist.contains(item))
-        .count();
-    match input.manual_checks {
-        Some(checks) => {
-            let unticked_checks = checks
-                .iter()
-                .filter(|c| !p.manual_ticks.contains(&c.id))
-                .count();
-            if unticked_items + unticked_checks > 0 {
-                blocks.push(CloseBlock::ChecklistOpen(unticked_items + unticked_checks));
-            }
-        }
-        None => {
-            if unticked_items > 0 {
-                blocks.push(CloseBlock::ChecklistOpen(unticked_items));
-            }
-            blocks.push(CloseBlock::ManualChecksNotLoaded);
-        }
+    let unticked = unticked(p, input.manual_checks);
+    if unticked > 0 {
+        blocks.push(CloseBlock::ChecklistOpen(unticked));
+    }
+    if input.manual_checks.is_none() {
+        blocks.push(CloseBlock::ManualChecksNotLoaded);
     }
     if let Some(account) = &p.account
         && p.typed_name.trim() != account.username
@@ -231,6 +217,20 @@ pub fn close_blocks(input: &GateInput<'_>) -> Vec<CloseBlock> {
         blocks.push(CloseBlock::ClosingUnderWay);
     }
     blocks
+}
+
+/// Checklist items and loaded manual checks not ticked yet.
+pub fn unticked(progress: &Progress, manual_checks: Option<&[ManualCheck]>) -> usize {
+    let items = ChecklistItem::ALL
+        .iter()
+        .filter(|item| !progress.checklist.contains(item))
+        .count();
+    let checks = manual_checks
+        .unwrap_or_default()
+        .iter()
+        .filter(|c| !progress.manual_ticks.contains(&c.id))
+        .count();
+    items + checks
 }
 
 /// The gate itself: a clearance to close, or everything in the way.

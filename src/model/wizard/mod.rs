@@ -204,17 +204,7 @@ impl Wizard {
                 }
             }
             Step::Checklist => {
-                let manual_left = self
-                    .manual_checks
-                    .iter()
-                    .flatten()
-                    .filter(|c| !p.manual_ticks.contains(&c.id))
-                    .count();
-                let left = ChecklistItem::ALL
-                    .iter()
-                    .filter(|item| !p.checklist.contains(item))
-                    .count()
-                    + manual_left;
+                let left = gate::unticked(p, self.manual_checks.as_deref());
                 (left > 0).then(|| {
                     format!(
                         "Tick the {left} remaining checklist item{} to continue; tick those \
@@ -723,8 +713,7 @@ impl Wizard {
             Event::ClosureChecked(check) => {
                 self.checking_closure = false;
                 if let Some(receipt) = &mut self.progress.receipt {
-                    receipt.evidence = Some(check.sentence(receipt.platform.company()));
-                    receipt.check = Some(check);
+                    receipt.record_check(check);
                 }
                 Vec::new()
             }

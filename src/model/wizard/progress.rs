@@ -49,6 +49,15 @@ pub struct Receipt {
     pub receipt_path: Option<PathBuf>,
 }
 
+impl Receipt {
+    /// Records what checking the platform after closing observed, with
+    /// the sentence the receipt shows for it.
+    pub fn record_check(&mut self, check: ClosureCheck) {
+        self.evidence = Some(check.sentence(self.platform.company()));
+        self.check = Some(check);
+    }
+}
+
 /// The user's progress: everything saved after each change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
