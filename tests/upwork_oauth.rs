@@ -714,6 +714,45 @@ fn a_second_offboard_that_refreshed_first_is_not_overwritten() -> TestResult {
     Ok(())
 }
 
+/// A window and a headless export, both holding an expired token, refresh
+/// in the same instant. The endpoint retires a refresh token once traded,
+/// so a second trade would fail with `invalid_grant` and could leave one
+/// of them disconnected: one refreshes, the other waits and takes its
+/// tokens.
+#[test]
+fn two_offboards_refreshing_at_once_trade_the_refresh_token_once() -> TestResult {
+    let fake = FakeUpwork::start(Authorize::Approve, "s-race")?;
+    let data = tempfile::tempdir()?;
+    let key = api_key("s-race")?;
+    connected_store(data.path(), &key, -chrono::TimeDelta::minutes(1))?;
+    fake.answer_refresh(RefreshAnswer::Slow(Duration::from_millis(400)));
+    let start = Arc::new(std::sync::Barrier::new(2));
+    let both: Vec<_> = (0..2)
+        .map(|_| {
+            let source = UpworkTokenSource::new(
+                key.clone(),
+                fake.endpoints(),
+                SecretStore::file_only(data.path().to_path_buf()),
+            );
+            let start = start.clone();
+            std::thread::spawn(move || {
+                start.wait();
+                source.access_token().map_err(|e| e.to_string())
+            })
+        })
+        .collect();
+    let mut tokens = Vec::new();
+    for handle in both {
+        tokens.push(handle.join().map_err(|_| "a refreshing thread panicked")??);
+    }
+    assert_eq!(tokens, ["access-1-9f8e7d", "access-1-9f8e7d"]);
+    assert_eq!(fake.token_calls().len(), 1, "one trade of the refresh token");
+    let store = SecretStore::file_only(data.path().to_path_buf());
+    let saved = auth::load_tokens(&store, CLIENT_ID)?.ok_or("the tokens are gone")?;
+    assert_eq!(saved.access.expose(), "access-1-9f8e7d");
+    Ok(())
+}
+
 #[test]
 fn a_stale_copy_refreshes_with_the_newest_refresh_token() -> TestResult {
     let fake = FakeUpwork::start(Authorize::Approve, "s-stale")?;

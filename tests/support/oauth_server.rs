@@ -37,6 +37,9 @@ pub enum RefreshAnswer {
     WebPage(u16),
     /// An RFC 6749 error answer with this code and status.
     OAuthError(&'static str, u16),
+    /// New tokens, after this long: a slow endpoint, so that two clients
+    /// refreshing at once overlap.
+    Slow(std::time::Duration),
 }
 
 #[derive(Debug, Clone)]
@@ -299,6 +302,7 @@ fn serve(mut request: tiny_http::Request, config: &Config, shared: &Shared) {
                     return;
                 }
                 RefreshAnswer::ExpiresIn(value) if is_refresh => expires_in = value,
+                RefreshAnswer::Slow(wait) if is_refresh => std::thread::sleep(wait),
                 _ => {}
             }
             let n = issued.fetch_add(1, Ordering::SeqCst) + 1;

@@ -40,6 +40,8 @@ const EXPIRY_MARGIN: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 /// A second `refresh()` this soon after a successful one (another thread's
 /// 401 on the old token) returns the fresh token instead of refreshing again.
 const REFRESH_COALESCE: Duration = Duration::from_secs(10);
+/// The lock (beside the secrets file) every Offboard takes to refresh.
+const REFRESH_LOCK: &str = "upwork-refresh";
 
 /// The longest lifetime believed of an access token (Upwork's last a day):
 /// a larger `expires_in` is taken as this, so no date arithmetic overflows,
@@ -772,6 +774,10 @@ impl UpworkTokenSource {
     /// so the store is read again first, a newer token there is used as it
     /// is, and only tokens refreshed here are written back.
     fn refresh_locked(&self, state: &mut SourceState, held: Tokens) -> Result<Tokens, AuthError> {
+        // Two processes refreshing at once would trade the same refresh
+        // token twice, and the endpoint retires it after the first: the
+        // second then waits here and finds the first one's tokens stored.
+        let _refreshing = self.store.hold(REFRESH_LOCK);
         let Some(stored) = load_tokens(&self.store, &self.key.client_id)? else {
             // Disconnected elsewhere: nothing to refresh with.
             state.tokens = None;

@@ -172,6 +172,38 @@ impl SecretStore {
         }
     }
 
+    /// Waits until no other Offboard on this machine holds the lock `name`
+    /// in this store's folder, then holds it until the guard is dropped: a
+    /// window and a headless command share the store. Gives up waiting
+    /// after [`PROCESS_LOCK_WAIT`] (the holder is stuck, not working) and
+    /// goes on unlocked, as it does where no lock file can be made.
+    pub fn hold(&self, name: &str) -> ProcessLock {
+        let Some(dir) = self.file.parent() else {
+            return ProcessLock { _file: None };
+        };
+        let path = dir.join(format!("{name}.lock"));
+        let file = match create_private_dir(dir).and_then(|()| open_lock_file(&path)) {
+            Ok(file) => file,
+            Err(e) => {
+                log::warn!("{} could not be opened, going on unlocked: {e}", path.display());
+                return ProcessLock { _file: None };
+            }
+        };
+        let started = std::time::Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return ProcessLock { _file: Some(file) },
+                Err(fs::TryLockError::WouldBlock) if started.elapsed() < PROCESS_LOCK_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Err(e) => {
+                    log::warn!("{} could not be locked, going on unlocked: {e}", path.display());
+                    return ProcessLock { _file: None };
+                }
+            }
+        }
+    }
+
     /// Store `secret` under `key`, replacing any earlier one.
     pub fn save(&self, key: &str, secret: &str) -> Result<(), SecretError> {
         let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
@@ -188,6 +220,9 @@ impl SecretStore {
                 Ok(())
             }
             Backend::File => {
+                // Read, change, write: another Offboard must not write in
+                // between, or one of the two changes is lost.
+                let _process = self.hold(SECRETS_LOCK);
                 let mut map = self.file_read()?;
                 map.insert(key.to_owned(), secret.to_owned());
                 self.file_write(&map)
@@ -227,6 +262,7 @@ impl SecretStore {
     }
 
     fn file_remove(&self, key: &str) -> Result<(), SecretError> {
+        let _process = self.hold(SECRETS_LOCK);
         let mut map = self.file_read()?;
         if map.remove(key).is_some() {
             self.file_write(&map)?;
@@ -378,6 +414,15 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// An empty file that only carries the lock; private like the folder.
+fn open_lock_file(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
@@ -390,6 +435,21 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     fs::create_dir_all(dir)
+}
+
+/// The lock around a change of the secrets file.
+const SECRETS_LOCK: &str = "secrets";
+
+/// How long [`SecretStore::hold`] waits: longer than a token refresh with
+/// its timeouts takes.
+pub const PROCESS_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(90);
+
+/// A lock shared with other Offboard processes, released when dropped
+/// (`None` when it could not be taken).
+#[derive(Debug)]
+#[must_use = "the lock is released when this is dropped"]
+pub struct ProcessLock {
+    _file: Option<fs::File>,
 }
 
 /// How old a temp file of the secrets file must be before it counts as
@@ -486,10 +546,14 @@ mod tests {
         let path = data.join(SECRETS_FILE);
         assert_eq!(fs::metadata(&path)?.permissions().mode() & 0o777, 0o600);
         assert_eq!(fs::metadata(&data)?.permissions().mode() & 0o777, 0o700);
-        let names: Vec<_> = fs::read_dir(&data)?
+        let mut names: Vec<_> = fs::read_dir(&data)?
             .map(|e| e.map(|e| e.file_name()))
             .collect::<Result<_, _>>()?;
-        assert_eq!(names, vec![std::ffi::OsString::from(SECRETS_FILE)]);
+        names.sort();
+        // The secrets and the empty file other Offboards lock to change them.
+        let lock = format!("{SECRETS_LOCK}.lock");
+        assert_eq!(names, vec![std::ffi::OsString::from(SECRETS_FILE), lock.into()]);
+        assert_eq!(fs::metadata(data.join(format!("{SECRETS_LOCK}.lock")))?.len(), 0);
         assert_eq!(store.backend(), SecretBackend::File { path: path.clone() });
         let warning = store.backend().warning().unwrap_or_default();
         assert!(warning.contains("only you can read"), "{warning}");
