@@ -707,11 +707,16 @@ fn collections_are_fetched_page_by_page_and_lazily() {
         .collect();
     assert!(passes.len() >= 4, "{passes:?}");
     assert!(passes.iter().all(|p| p.contains("includeHidden_eq")));
-    let stories = server.seen_for("RoomStories");
+    let stories = server.reads("RoomStories");
     assert_eq!(
         stories.len(),
         org.rooms.len(),
         "one page of stories per small room"
+    );
+    // Ten rooms' first pages a request, through aliases.
+    assert_eq!(
+        server.seen_for("RoomStoriesBatch").len() + server.seen_for("RoomStories").len(),
+        org.rooms.len().div_ceil(10)
     );
 }
 
@@ -729,7 +734,10 @@ fn long_rooms_page_through_their_stories() {
         .collect();
     assert_eq!(rooms.len(), 2);
     assert!(rooms.iter().all(|r| r.messages.len() == 120));
-    assert_eq!(server.seen_for("RoomStories").len(), 2 * 3);
+    assert_eq!(server.reads("RoomStories").len(), 2 * 3);
+    // Both first pages in one request, the later pages room by room.
+    assert_eq!(server.seen_for("RoomStoriesBatch").len(), 1);
+    assert_eq!(server.seen_for("RoomStories").len(), 2 * 2);
 }
 
 #[test]
@@ -747,15 +755,17 @@ fn transactions_are_asked_for_month_by_month_from_the_first_month() {
         fx.org(FREELANCER).unwrap().transactions.len()
     );
     assert!(transactions.windows(2).all(|w| w[0].date <= w[1].date));
-    let months = server.seen_for("TransactionHistory");
-    assert_eq!(
-        months.len() as u32,
-        upwork_server::months_of_history(fx, FREELANCER)
-    );
+    let months = server.reads("TransactionHistory");
+    let history = upwork_server::months_of_history(fx, FREELANCER);
+    assert_eq!(months.len() as u32, history);
+    // Six months a request, through aliases.
+    let requests =
+        server.seen_for("TransactionHistoryBatch").len() + server.seen_for("TransactionHistory").len();
+    assert_eq!(requests as u32, history.div_ceil(6));
     let ranges: Vec<(String, String)> = months
         .iter()
         .map(|s| {
-            let r = &s.variables["filter"]["transactionDateTime_bt"];
+            let r = &s["filter"]["transactionDateTime_bt"];
             (
                 r["rangeStart"].as_str().unwrap().to_string(),
                 r["rangeEnd"].as_str().unwrap().to_string(),
@@ -789,7 +799,7 @@ fn transactions_are_asked_for_month_by_month_from_the_first_month() {
     assert!(
         months
             .iter()
-            .all(|s| s.variables["filter"]["aceIds_any"][0] == "ace-1181921839937785857")
+            .all(|s| s["filter"]["aceIds_any"][0] == "ace-1181921839937785857")
     );
 }
 
@@ -1279,7 +1289,7 @@ fn time_reports_page_through_a_date_range() {
 }
 
 #[test]
-fn the_time_report_covers_the_whole_history_year_by_year() {
+fn the_time_report_covers_the_whole_history_quarter_by_quarter() {
     let server = small();
     let platform = connect(&server);
     let account = platform
@@ -1295,18 +1305,21 @@ fn the_time_report_covers_the_whole_history_year_by_year() {
         .map(Result::unwrap)
         .collect();
     let ranges: Vec<(String, String)> = server
-        .seen_for("TimeReport")
+        .reads("TimeReport")
         .iter()
         .map(|s| {
-            let range = &s.variables["filter"]["timeReportDate_bt"];
+            let range = &s["filter"]["timeReportDate_bt"];
             (
                 range["rangeStart"].as_str().unwrap().to_string(),
                 range["rangeEnd"].as_str().unwrap().to_string(),
             )
         })
         .collect();
-    // From the day the organisation was created to today, a year at most
-    // per range, with neither gaps nor overlaps.
+    // From the day the organisation was created to today, a quarter at
+    // most per range, with neither gaps nor overlaps.
+    // Quarters are read side by side, eight a request: in date order here.
+    let mut ranges = ranges;
+    ranges.sort();
     let first = account.member_since.date_naive();
     let today = server.fixture().today.date_naive();
     assert_eq!(ranges[0].0, first.format("%Y-%m-%d").to_string());
@@ -1317,7 +1330,16 @@ fn the_time_report_covers_the_whole_history_year_by_year() {
     let mut starts: Vec<&str> = ranges.iter().map(|r| r.0.as_str()).collect();
     starts.dedup();
     use chrono::Datelike as _;
-    assert_eq!(starts.len(), (today.year() - first.year() + 1) as usize);
+    let quarter = |d: chrono::NaiveDate| d.year() * 4 + d.month0() as i32 / 3;
+    assert_eq!(starts.len() as i32, quarter(today) - quarter(first) + 1);
+    let mut bounds: Vec<(&str, &str)> = ranges.iter().map(|r| (r.0.as_str(), r.1.as_str())).collect();
+    bounds.dedup();
+    for w in bounds.windows(2) {
+        let end = chrono::NaiveDate::parse_from_str(w[0].1, "%Y-%m-%d").unwrap();
+        let next = chrono::NaiveDate::parse_from_str(w[1].0, "%Y-%m-%d").unwrap();
+        assert_eq!(end.succ_opt().unwrap(), next, "quarters follow each other");
+        assert_eq!(quarter(end), quarter(next) - 1);
+    }
 
     // The same entries as one request over the whole range would give
     // (in another order: the server sorts by contract).
@@ -1333,7 +1355,7 @@ fn the_time_report_covers_the_whole_history_year_by_year() {
     assert_eq!(by_year.len(), whole.len());
     assert!(
         by_year == whole,
-        "the yearly ranges lost or repeated entries"
+        "the quarterly ranges lost or repeated entries"
     );
     assert!(by_year.iter().any(|e| e.memo.is_some()));
     assert!(by_year.iter().any(|e| e.memo.is_none()));

@@ -67,6 +67,13 @@ impl Rig {
     }
 }
 
+/// How many rooms' first pages the client reads before it pages on
+/// through the first room: one aliased request's worth.
+fn first_batch_of_rooms(rig: &Rig) -> usize {
+    let rooms = rig.server.fixture().org(FREELANCER).map_or(0, |o| o.rooms.len());
+    rooms.min(10)
+}
+
 /// Every record of every section, each as JSON, sorted: what an export
 /// writes, in a form two fetches can be compared by.
 type Records = BTreeMap<&'static str, Vec<String>>;
@@ -444,7 +451,14 @@ fn cycling_cursors_stop_with_an_error() {
             "try again later",
         ],
     );
-    assert_eq!(rig.proxy.count("RoomStories"), 3, "A, B, then A again");
+    // Ten rooms' first pages come first (the rewrite's cursors run on
+    // across them: A, B, A…, the tenth ends on B), then the first room's
+    // second page brings back A.
+    assert_eq!(
+        rig.proxy.count("RoomStories"),
+        first_batch_of_rooms(&rig) + 1,
+        "ten first pages, then A again"
+    );
 }
 
 #[test]
@@ -464,7 +478,8 @@ fn a_list_without_an_end_stops_at_the_page_limit() {
         &message,
         &["roomStories", "past 25 pages", "try again later"],
     );
-    assert_eq!(rig.proxy.count("RoomStories"), 26);
+    // Ten rooms' first pages, then the first room's pages 2 to 26.
+    assert_eq!(rig.proxy.count("RoomStories"), first_batch_of_rooms(&rig) + 25);
 }
 
 // ------------------------------------------------------------------ huge bodies
@@ -501,7 +516,9 @@ fn a_body_that_runs_past_the_limit_without_saying_so_is_cut_off() {
         &message,
         &["transactionHistory", "larger than 1 MiB", "try again later"],
     );
-    assert_eq!(rig.proxy.count("TransactionHistory"), 1, "not retried");
+    let requests =
+        rig.proxy.count("TransactionHistory") + rig.proxy.count("TransactionHistoryBatch");
+    assert_eq!(requests, 1, "not retried");
 }
 
 // ------------------------------------------------------------------ tokens

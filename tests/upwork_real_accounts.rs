@@ -533,14 +533,22 @@ fn a_time_report_refused_as_authorization_failed_falls_back_to_payments() {
         "{warnings:?}"
     );
     // The organisation asked for is the freelancer's own, from
-    // companySelector, in the filter and the tenant header alike.
-    let asked = server.seen_for("TimeReport");
+    // companySelector, in the filter and the tenant header alike; the one
+    // refused request ended the report.
+    let asked: Vec<_> = server
+        .seen()
+        .into_iter()
+        .filter(|s| s.operation.starts_with("TimeReport"))
+        .collect();
     assert_eq!(asked.len(), 1);
-    assert_eq!(
-        asked[0].variables["filter"]["organizationId_eq"],
-        json!(FREELANCER)
-    );
     assert_eq!(asked[0].tenant.as_deref(), Some(FREELANCER));
+    let reads = server.reads("TimeReport");
+    assert!(!reads.is_empty());
+    assert!(
+        reads
+            .iter()
+            .all(|r| r["filter"]["organizationId_eq"] == json!(FREELANCER))
+    );
     let listed = server.seen_for("Session");
     assert!(
         listed[0]
@@ -550,5 +558,54 @@ fn a_time_report_refused_as_authorization_failed_falls_back_to_payments() {
                 .as_array()
                 .is_some_and(|items| items.iter().any(|i| i["organizationId"] == FREELANCER))),
         "the id comes from companySelector"
+    );
+}
+
+/// The report is read in full before a line of it is written: a refusal
+/// that comes only on a later request (after pages of it arrived) still
+/// gives hours from payments for the whole file, and the export finishes.
+#[test]
+fn a_time_report_refused_part_way_through_falls_back_and_the_export_finishes() {
+    let server = TestServer::start(Fixture::freelancer(Size::small()));
+    // How many requests the whole report takes, so a refusal can come on a
+    // later one.
+    let whole = connect(&server)
+        .time_report(FREELANCER)
+        .expect("a report")
+        .expect("not refused")
+        .count();
+    assert!(whole > 0);
+    let requests = server
+        .seen()
+        .iter()
+        .filter(|s| s.operation.starts_with("TimeReport"))
+        .count();
+    assert!(requests >= 2, "the report takes {requests} request(s)");
+
+    let platform = connect(&server);
+    server.fail_next("TimeReport", Failure::Delay(std::time::Duration::ZERO));
+    server.fail_next(
+        "TimeReport",
+        Failure::Body(json!({ "errors": [{ "message": "Authorization failed" }] }).to_string()),
+    );
+    let folder = tempfile::tempdir().expect("a folder");
+    let record = offboard::export::export_account(
+        &platform,
+        FREELANCER,
+        folder.path(),
+        server.fixture().today,
+        &mut |_| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .expect("the export finishes");
+    let hours = std::fs::read_to_string(record.folder.join("time-reports.csv")).expect("hours");
+    let header = hours.lines().next().unwrap_or_default().to_ascii_lowercase();
+    assert!(header.contains("week"), "weekly hours from payments: {header}");
+    let warnings = platform.warnings();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("refused the time report") && w.contains("TimeSheet")),
+        "{warnings:?}"
     );
 }

@@ -391,20 +391,34 @@ fn serve(shared: &Shared, mut stream: TcpStream) {
         return;
     };
     let operation = operation_name(&request.body);
-    let (fault, rewrite) = {
+    // `RoomStoriesBatch` asks `RoomStories` several times through aliases:
+    // a fault scripted for the single read meets the batch too.
+    let single = operation.strip_suffix("Batch");
+    let (fault, rewrite, refuse_batch) = {
         let mut script = shared.script.lock().expect("script");
         let index = script
             .faults
             .iter()
-            .position(|(op, _)| op == "*" || *op == operation);
+            .position(|(op, _)| op == "*" || *op == operation || Some(op.as_str()) == single);
         let fault = index.and_then(|i| script.faults.remove(i)).map(|(_, f)| f);
         let rewrite = script.rewrites.get(&operation).cloned();
+        // Rewrites reshape single answers: a batch of a rewritten read is
+        // refused, as a server refusing aliases would, so the client falls
+        // back to the single reads the rewrite applies to.
+        let refuse_batch = single.is_some_and(|s| script.rewrites.contains_key(s));
         script.seen.push(Seen {
             operation: operation.clone(),
             fault: fault.as_ref().map(|f| format!("{f:?}")),
         });
-        (fault, rewrite)
+        (fault, rewrite, refuse_batch)
     };
+    if refuse_batch && fault.is_none() {
+        let body = r#"{"errors":[{"message":"Query complexity exceeds the maximum allowed"}]}"#;
+        let head = head(200, "application/json", Some(body.len() as u64), &[]);
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(body.as_bytes());
+        return;
+    }
     match fault {
         Some(Fault::Hang) => {
             while !shared.stop.load(Ordering::SeqCst) {

@@ -1088,6 +1088,40 @@ impl TestServer {
         self.state.seen.lock().expect("seen").clone()
     }
 
+    /// Every read of the single query `operation`, whether it came alone
+    /// or as a part of an aliased batch (each part's variables under their
+    /// own names; the repeats that fill unused aliases left out).
+    pub fn reads(&self, operation: &str) -> Vec<Value> {
+        let mut reads = Vec::new();
+        for seen in self.seen() {
+            if seen.operation == operation {
+                reads.push(seen.variables.clone());
+                continue;
+            }
+            if single_of_batch(&seen.operation) != Some(operation) {
+                continue;
+            }
+            let mut previous: Option<Value> = None;
+            for k in 0.. {
+                let mut part = serde_json::Map::new();
+                for name in ["filter", "pagination"] {
+                    if let Some(v) = seen.variables.get(format!("{name}{k}")) {
+                        part.insert(name.to_string(), v.clone());
+                    }
+                }
+                if part.is_empty() {
+                    break;
+                }
+                let part = Value::Object(part);
+                if previous.as_ref() != Some(&part) {
+                    reads.push(part.clone());
+                }
+                previous = Some(part);
+            }
+        }
+        reads
+    }
+
     pub fn seen_for(&self, operation: &str) -> Vec<Seen> {
         self.seen()
             .into_iter()
@@ -1172,11 +1206,14 @@ fn handle(state: &State, mut request: tiny_http::Request) {
         .and_then(|a| a.strip_prefix("Bearer ").map(str::to_string));
     let user_agent = header(&request, "User-Agent");
 
+    // A failure scripted for a single read also meets that read when it
+    // comes as a part of an aliased batch.
+    let single = single_of_batch(&operation);
     let failure = {
         let mut script = state.script.lock().expect("script");
         let index = script
             .iter()
-            .position(|(op, _)| op == "*" || *op == operation);
+            .position(|(op, _)| op == "*" || *op == operation || Some(op.as_str()) == single);
         index.and_then(|i| script.remove(i)).map(|(_, f)| f)
     };
 
@@ -1213,6 +1250,11 @@ fn handle(state: &State, mut request: tiny_http::Request) {
             }
             Some(Failure::DataWithErrors { message, null_path }) => {
                 let mut a = answer(state, &operation, &variables, tenant.as_deref());
+                // In a batch, the first part stands in for the single read.
+                let mut null_path = null_path.clone();
+                if single.is_some() && !null_path.is_empty() {
+                    null_path[0] = "part0";
+                }
                 let mut target = &mut a["data"];
                 for key in &null_path {
                     target = &mut target[*key];
@@ -1261,8 +1303,63 @@ fn handle(state: &State, mut request: tiny_http::Request) {
     let _ = request.respond(response);
 }
 
+/// The single read an aliased batch document repeats (`part0`, `part1`…,
+/// each with the single read's variables suffixed by its index).
+fn single_of_batch(operation: &str) -> Option<&'static str> {
+    match operation {
+        "RoomStoriesBatch" => Some("RoomStories"),
+        "TransactionHistoryBatch" => Some("TransactionHistory"),
+        "TimeReportBatch" => Some("TimeReport"),
+        _ => None,
+    }
+}
+
+/// An aliased batch answered part by part, as a GraphQL server does: each
+/// part's data under its alias, each part's errors with the alias as the
+/// first element of their path.
+fn batch_answer(state: &State, single: &str, vars: &Value, tenant: Option<&str>) -> Value {
+    if state.fixture.quirks.refuse_batched_documents {
+        return gql_error("Query complexity exceeds the maximum allowed: use one root field");
+    }
+    let mut data = serde_json::Map::new();
+    let mut errors: Vec<Value> = Vec::new();
+    for k in 0.. {
+        let mut part_vars = serde_json::Map::new();
+        for name in ["filter", "pagination"] {
+            if let Some(v) = vars.get(format!("{name}{k}")) {
+                part_vars.insert(name.to_string(), v.clone());
+            }
+        }
+        if part_vars.is_empty() {
+            break;
+        }
+        let alias = format!("part{k}");
+        let part = answer(state, single, &Value::Object(part_vars), tenant);
+        let value = part["data"]
+            .as_object()
+            .and_then(|fields| fields.values().next().cloned())
+            .unwrap_or(Value::Null);
+        data.insert(alias.clone(), value);
+        for mut error in part["errors"].as_array().cloned().unwrap_or_default() {
+            match error["path"].as_array_mut() {
+                Some(path) if !path.is_empty() => path[0] = json!(alias),
+                _ => error["path"] = json!([alias]),
+            }
+            errors.push(error);
+        }
+    }
+    if errors.is_empty() {
+        json!({ "data": data })
+    } else {
+        json!({ "data": data, "errors": errors })
+    }
+}
+
 /// The GraphQL answer for one operation.
 fn answer(state: &State, operation: &str, vars: &Value, tenant: Option<&str>) -> Value {
+    if let Some(single) = single_of_batch(operation) {
+        return batch_answer(state, single, vars, tenant);
+    }
     let fx = &state.fixture;
     if operation == "Session" {
         let items: Vec<Value> = fx

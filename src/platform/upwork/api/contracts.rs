@@ -94,24 +94,20 @@ impl UpworkPlatform {
                 ids.push(id);
             }
         };
-        let mut rooms = self.rooms_walker();
-        loop {
-            match rooms.next_page(self, &account.id) {
-                Ok(Some(page)) => page
-                    .iter()
-                    .filter_map(|r| text(r, &["contractId"]))
-                    .for_each(&mut push),
-                Ok(None) => break,
-                // A key without the messaging permission still gets the
-                // contracts the other sources name; the user is told.
-                Err(e) if soft(&e) => {
-                    self.warn(format!(
-                        "contracts named only in message rooms may be missing, the rooms                          could not be read: {e}"
-                    ));
-                    break;
-                }
-                Err(e) => return Err(e),
+        match self.room_index(account) {
+            Ok(rooms) => rooms
+                .iter()
+                .filter_map(|r| text(r, &["contractId"]))
+                .for_each(&mut push),
+            // A key without the messaging permission still gets the
+            // contracts the other sources name; the user is told.
+            Err(e) if soft(&e) => {
+                self.warn(format!(
+                    "contracts named only in message rooms may be missing, the rooms \
+                     could not be read: {e}"
+                ));
             }
+            Err(e) => return Err(e),
         }
         if account.kind == AccountKind::Freelancer {
             let mut from_history: Vec<String> =

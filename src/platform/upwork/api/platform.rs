@@ -10,8 +10,16 @@ use super::stream::{Cursor, Page, PageGuard, Paged};
 
 // Contract discovery lives beside this file but inside this module, so it
 // reaches the platform's private helpers.
+#[path = "aliases.rs"]
+mod aliases;
 #[path = "contracts.rs"]
 mod contracts;
+#[path = "messages.rs"]
+mod messages;
+#[path = "time_report.rs"]
+mod time_report;
+#[path = "transactions.rs"]
+mod transactions;
 use crate::model::account::{
     AccountKind, AccountSummary, Contract, ContractStatus, Dispute, Feedback, JobPost,
     JobPostStatus, ManualCheck, MessageRoom, Offer, OfferStatus, PaymentStatus, PlatformId,
@@ -20,9 +28,9 @@ use crate::model::account::{
 use crate::model::money::Money;
 use crate::model::review::{Balances, PendingWork};
 use crate::platform::{FetchSink, Platform, PlatformError, RecordStream};
-use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -87,6 +95,13 @@ pub struct UpworkPlatform {
     entities: Mutex<HashMap<String, String>>,
     /// Per account: transactions seen by the last full walk.
     transaction_counts: Mutex<HashMap<String, u64>>,
+    /// Per account: the months of transactions that can no longer change.
+    settled_months: Mutex<transactions::SettledMonths>,
+    /// Per account: the last walk over its message rooms.
+    room_index: Mutex<HashMap<String, messages::RoomIndex>>,
+    /// Set once the server refused an aliased document: one read a
+    /// request from then on.
+    aliases_refused: AtomicBool,
 }
 
 impl std::fmt::Debug for UpworkPlatform {
@@ -156,96 +171,11 @@ fn data_warning(what: &str, query: &Query, error: &str) -> String {
     warning
 }
 
-fn month_start(d: DateTime<Utc>) -> NaiveDate {
-    NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap_or_default()
-}
 
 /// The GraphQL errors that are about permissions or query shape, not data:
 /// worth a warning and an empty section rather than a failed fetch.
 fn soft(e: &ApiError) -> bool {
     matches!(e, ApiError::Forbidden { .. } | ApiError::GraphQl { .. })
-}
-
-/// The filter passes over `roomList`: real accounts only show every room
-/// when hidden rooms and each room type are asked for separately.
-fn room_filters() -> Vec<Value> {
-    vec![
-        json!({ "includeHidden_eq": true }),
-        json!({ "roomType_eq": "ONE_ON_ONE", "includeHidden_eq": true }),
-        json!({ "roomType_eq": "GROUP", "includeHidden_eq": true }),
-        json!({ "roomType_eq": "INTERVIEW", "includeHidden_eq": true }),
-        json!({ "subscribed_eq": false, "includeHidden_eq": true }),
-    ]
-}
-
-/// Walks every room once across all filter passes.
-struct RoomWalker {
-    filters: Vec<Value>,
-    pass: usize,
-    cursor: Cursor,
-    seen: HashSet<String>,
-    max_pages: u32,
-}
-
-impl RoomWalker {
-    fn new(max_pages: u32) -> Self {
-        RoomWalker {
-            filters: room_filters(),
-            pass: 0,
-            cursor: Cursor::new(&queries::ROOM_LIST, max_pages),
-            seen: HashSet::new(),
-            max_pages,
-        }
-    }
-
-    /// The next page of rooms not seen before; `None` when all passes are done.
-    fn next_page(
-        &mut self,
-        p: &UpworkPlatform,
-        tenant: &str,
-    ) -> Result<Option<Vec<Value>>, ApiError> {
-        let Some(filter) = self.filters.get(self.pass) else {
-            return Ok(None);
-        };
-        let vars = json!({ "filter": filter, "pagination": self.cursor.pagination(PAGE) });
-        let data = match p.call(
-            &queries::ROOM_LIST,
-            vars,
-            Some(tenant),
-            &format!(
-                "Message rooms (pass {} of {})",
-                self.pass + 1,
-                self.filters.len()
-            ),
-        ) {
-            Ok(data) => data,
-            // One pass refused (e.g. a filter this account may not use):
-            // the other passes still count.
-            Err(e) if soft(&e) && self.pass > 0 => {
-                p.warn(format!("a pass over the message rooms was skipped: {e}"));
-                self.next_pass();
-                return Ok(Some(Vec::new()));
-            }
-            Err(e) => return Err(e),
-        };
-        let connection = at(&data, &["roomList"]);
-        let edges = list(connection, &["edges"]);
-        let fresh: Vec<Value> = edges
-            .iter()
-            .map(|e| at(e, &["node"]))
-            .filter(|n| text(n, &["id"]).is_some_and(|id| self.seen.insert(id)))
-            .cloned()
-            .collect();
-        if !self.cursor.advance(connection, edges)? {
-            self.next_pass();
-        }
-        Ok(Some(fresh))
-    }
-
-    fn next_pass(&mut self) {
-        self.pass += 1;
-        self.cursor = Cursor::new(&queries::ROOM_LIST, self.max_pages);
-    }
 }
 
 impl UpworkPlatform {
@@ -265,6 +195,9 @@ impl UpworkPlatform {
             totals: Mutex::new(HashMap::new()),
             entities: Mutex::new(HashMap::new()),
             transaction_counts: Mutex::new(HashMap::new()),
+            room_index: Mutex::new(HashMap::new()),
+            settled_months: Mutex::new(HashMap::new()),
+            aliases_refused: AtomicBool::new(false),
         };
         let data = platform.call(&queries::SESSION, json!({}), None, "Your organisations")?;
         let user = at(&data, &["user"]);
@@ -449,9 +382,6 @@ impl UpworkPlatform {
         PageGuard::new(query.field, self.api.config().max_pages)
     }
 
-    fn rooms_walker(&self) -> RoomWalker {
-        RoomWalker::new(self.api.config().max_pages)
-    }
 
     // ------------------------------------------------------------ proposals
 
@@ -617,98 +547,6 @@ impl UpworkPlatform {
 
     // ------------------------------------------------------------ money
 
-    fn accounting_entity(&self, account: &AccountSummary) -> Result<String, ApiError> {
-        if let Some(id) = lock(&self.entities).get(&account.id) {
-            return Ok(id.clone());
-        }
-        let data = self.call(
-            &queries::ACCOUNTING_ENTITY,
-            json!({}),
-            Some(&account.id),
-            "Accounting entity",
-        )?;
-        let id = text(&data, &["accountingEntity", "id"]).ok_or_else(|| ApiError::Malformed {
-            query: queries::ACCOUNTING_ENTITY.field.into(),
-            detail: "the answer has no accounting entity id".into(),
-        })?;
-        lock(&self.entities).insert(account.id.clone(), id.clone());
-        Ok(id)
-    }
-
-    /// Transactions month by month, from the month the organisation was
-    /// created to this one, each month in date order.
-    fn transaction_stream(&self, account: &AccountSummary) -> RecordStream<'_, Transaction> {
-        let account = account.clone();
-        let mut month = month_start(account.member_since);
-        let last = month_start(self.today);
-        let mut entity: Option<String> = None;
-        let mut seen = 0u64;
-        // Record ids of the month before: a server that reads the bounds
-        // inclusively on both sides sends a boundary row twice. Only
-        // neighbouring months can overlap, so memory stays one month's ids.
-        let mut previous_ids: HashSet<String> = HashSet::new();
-        self.stream(move || {
-            if month > last {
-                return Ok(Page::Last(Vec::new()));
-            }
-            let ace = match &entity {
-                Some(ace) => ace.clone(),
-                None => {
-                    let ace = self.accounting_entity(&account)?;
-                    entity = Some(ace.clone());
-                    ace
-                }
-            };
-            let end = month
-                .checked_add_months(Months::new(1))
-                .and_then(|d| d.pred_opt())
-                .unwrap_or(month);
-            let vars = json!({ "filter": {
-                "aceIds_any": [ace],
-                // Explicit times, as other clients send them (FACTS.md): a
-                // bare end date read as midnight would drop the month's
-                // last day.
-                "transactionDateTime_bt": {
-                    "rangeStart": format!("{}T00:00:00", month.format("%Y-%m-%d")),
-                    "rangeEnd": format!("{}T23:59:59", end.format("%Y-%m-%d")),
-                },
-            }});
-            let data = self.call(
-                &queries::TRANSACTION_HISTORY,
-                vars,
-                Some(&account.id),
-                &format!("Transactions, {}", month.format("%B %Y")),
-            )?;
-            let rows = list(
-                &data,
-                &[
-                    "transactionHistory",
-                    "transactionDetail",
-                    "transactionHistoryRow",
-                ],
-            );
-            let mut transactions: Vec<Transaction> = rows
-                .iter()
-                .filter_map(|r| mapping::transaction(r, self.today))
-                .collect();
-            if transactions.len() < rows.len() {
-                self.warn("a transaction without a record id was left out".into());
-            }
-            let mut ids: HashSet<String> = HashSet::with_capacity(transactions.len());
-            transactions.retain(|t| !previous_ids.contains(&t.id) && ids.insert(t.id.clone()));
-            previous_ids = ids;
-            transactions.sort_by_key(|t| t.date);
-            seen += transactions.len() as u64;
-            month = end.succ_opt().unwrap_or(month);
-            if month > last {
-                lock(&self.transaction_counts).insert(account.id.clone(), seen);
-                Ok(Page::Last(transactions))
-            } else {
-                Ok(Page::More(transactions))
-            }
-        })
-    }
-
     // ------------------------------------------------------------ feedback
 
     fn feedback_stream(&self, account: &AccountSummary) -> RecordStream<'_, Feedback> {
@@ -742,149 +580,6 @@ impl UpworkPlatform {
                 },
             )
         })
-    }
-
-    // ------------------------------------------------------------ messages
-
-    /// Every message of a room, page by page. A story whose author is
-    /// missing (a system message, a deleted user) comes back null with an
-    /// error, as `RoomStory.user` is non-null in the schema: such a page is
-    /// read again without the author, and those messages kept with the
-    /// author shown as unknown.
-    fn stories(&self, account: &AccountSummary, room: &mut MessageRoom) -> Result<(), ApiError> {
-        let mut cursor = self.cursor(&queries::ROOM_STORIES);
-        let what = format!("Messages: {}", room.topic);
-        while !cursor.finished {
-            let vars = json!({ "filter": {
-                "roomId_eq": room.id,
-                "storyFilter": { "pagination": cursor.pagination(PAGE) },
-            }});
-            let answer = self
-                .api
-                .query(&queries::ROOM_STORIES, vars.clone(), Some(&account.id));
-            self.report(&what);
-            let answer = answer?;
-            let connection = at(&answer.data, &["roomStories"]);
-            let edges = list(connection, &["edges"]);
-            let lost = edges.iter().filter(|e| at(e, &["node"]).is_null()).count();
-            let mut recovered = Vec::new();
-            if lost > 0 {
-                let known: HashSet<&str> = edges
-                    .iter()
-                    .filter_map(|e| at(e, &["node", "id"]).as_str())
-                    .collect();
-                let again = self.call(
-                    &queries::ROOM_STORIES_WITHOUT_AUTHOR,
-                    vars,
-                    Some(&account.id),
-                    &what,
-                )?;
-                recovered = list(&again, &["roomStories", "edges"])
-                    .iter()
-                    .map(|e| at(e, &["node"]))
-                    .filter(|n| text(n, &["id"]).is_some_and(|id| !known.contains(id.as_str())))
-                    .filter_map(|n| mapping::message(n, self.today))
-                    .collect();
-                if recovered.len() < lost {
-                    self.warn(format!(
-                        "{what}: {} messages could not be read even without their author",
-                        lost - recovered.len()
-                    ));
-                }
-            }
-            for error in &answer.errors {
-                // The nulled stories were read again: their errors are dealt with.
-                if lost > 0 && recovered.len() >= lost && error.contains("(at roomStories.edges.") {
-                    continue;
-                }
-                self.warn(data_warning(&what, &queries::ROOM_STORIES, error));
-            }
-            room.messages.extend(
-                edges
-                    .iter()
-                    .filter_map(|e| mapping::message(at(e, &["node"]), self.today)),
-            );
-            room.messages.extend(recovered);
-            cursor.advance(connection, edges)?;
-        }
-        room.messages
-            .sort_by(|a, b| a.sent.cmp(&b.sent).then_with(|| a.id.cmp(&b.id)));
-        room.messages.dedup_by(|a, b| a.id == b.id);
-        Ok(())
-    }
-
-    /// Every room once (all filter passes), each with its messages, fetched
-    /// one room at a time.
-    fn room_stream(&self, account: &AccountSummary) -> RecordStream<'_, MessageRoom> {
-        let account = account.clone();
-        let mut walker = self.rooms_walker();
-        let mut pending: VecDeque<Value> = VecDeque::new();
-        self.stream(move || {
-            loop {
-                if let Some(node) = pending.pop_front() {
-                    let Some(mut room) = mapping::room(&node) else {
-                        continue;
-                    };
-                    self.stories(&account, &mut room)?;
-                    return Ok(Page::More(vec![room]));
-                }
-                match walker.next_page(self, &account.id)? {
-                    Some(page) => pending.extend(page),
-                    None => return Ok(Page::Last(Vec::new())),
-                }
-            }
-        })
-    }
-
-    /// Hours and charges per contract and day between `from` and `to`
-    /// (`contractTimeReport`), page by page. `organizationId_eq` is the account's
-    /// id: the `companySelector` organisation (see [`Platform::time_report`]).
-    pub fn time_report_between(
-        &self,
-        account: &str,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<RecordStream<'_, TimeEntry>, PlatformError> {
-        let account = self.account(account)?.clone();
-        let mut cursor = self.cursor(&queries::TIME_REPORT);
-        Ok(self.stream(move || {
-            let vars = json!({
-                "filter": {
-                    "organizationId_eq": account.id,
-                    "timeReportDate_bt": {
-                        "rangeStart": from.format("%Y-%m-%d").to_string(),
-                        "rangeEnd": to.format("%Y-%m-%d").to_string(),
-                    },
-                },
-                "pagination": cursor.pagination(PAGE),
-            });
-            let data = self.call(
-                &queries::TIME_REPORT,
-                vars,
-                Some(&account.id),
-                "Time report",
-            )?;
-            let connection = at(&data, &["contractTimeReport"]);
-            let edges = list(connection, &["edges"]);
-            let entries = edges
-                .iter()
-                .map(|e| at(e, &["node"]))
-                .filter_map(|n| {
-                    Some(TimeEntry {
-                        date: mapping::date(n, &["dateWorkedOn"])?,
-                        contract_id: text(n, &["contract", "id"]),
-                        hours: at(n, &["totalHoursWorked"]).as_f64().unwrap_or(0.0),
-                        charges: mapping::money(n, &["totalCharges"]).unwrap_or_default(),
-                        memo: text(n, &["memo"]).filter(|memo| !memo.trim().is_empty()),
-                    })
-                })
-                .collect();
-            Ok(if cursor.advance(connection, edges)? {
-                Page::More(entries)
-            } else {
-                Page::Last(entries)
-            })
-        }))
     }
 
     /// `totalCount` of a connection asked for with a one-record page.
@@ -1113,15 +808,13 @@ impl Platform for UpworkPlatform {
             None => count(self.transaction_stream(&account))?,
         };
         let feedback = count(self.feedback_stream(&account))?;
-        let (mut rooms, mut messages, mut uncounted) = (0, 0, 0);
-        let mut walker = self.rooms_walker();
-        while let Some(page) = walker.next_page(self, &account.id)? {
-            rooms += page.len() as u64;
-            for room in &page {
-                match at(room, &["stories", "totalCount"]).as_u64() {
-                    Some(count) => messages = u64::saturating_add(messages, count),
-                    None => uncounted += 1,
-                }
+        let (mut messages, mut uncounted) = (0, 0);
+        let index = self.room_index(&account)?;
+        let rooms = index.len() as u64;
+        for room in index.iter() {
+            match at(room, &["stories", "totalCount"]).as_u64() {
+                Some(count) => messages = u64::saturating_add(messages, count),
+                None => uncounted += 1,
             }
         }
         if uncounted > 0 {
@@ -1190,63 +883,12 @@ impl Platform for UpworkPlatform {
         Ok(self.room_stream(account))
     }
 
-    /// Year by year from the year the organisation was created: the API
-    /// pages within a range, and a year keeps each range modest. One small
-    /// request is made at once: a key without the time-report permission
-    /// gets hours worked out from payments (`None`), rather than an export
-    /// that fails at the end of its longest pass on every attempt.
-    ///
-    /// The organisation id is the account's id, which is the
-    /// `organizationId` of a `companySelector` item (see [`Self::connect`]):
-    /// for a freelancer, the freelancer's own (sole-proprietor) organisation,
-    /// the one Upwork bills their hours to. The same id goes in the tenant
-    /// header. A refusal in any wording Upwork uses for a missing permission
-    /// ("Authorization failed", a JSON 403) or for a query it will not run
-    /// for this organisation gets the fallback, with a notice naming it.
     fn time_report(
         &self,
         account: &str,
     ) -> Result<Option<RecordStream<'_, TimeEntry>>, PlatformError> {
-        let summary = self.account(account)?;
-        let id = summary.id.clone();
-        let first = summary.member_since.date_naive();
-        let last = self.today.date_naive().max(first);
-        // The first year's range, as the stream below asks it.
-        let first_year_end = NaiveDate::from_ymd_opt(first.year(), 12, 31)
-            .unwrap_or(last)
-            .min(last);
-        let probe = json!({
-            "filter": {
-                "organizationId_eq": id,
-                "timeReportDate_bt": {
-                    "rangeStart": first.format("%Y-%m-%d").to_string(),
-                    "rangeEnd": first_year_end.format("%Y-%m-%d").to_string(),
-                },
-            },
-            "pagination": { "first": 1 },
-        });
-        match self.call(&queries::TIME_REPORT, probe, Some(&id), "Time report") {
-            Ok(_) => {}
-            Err(error) if soft(&error) => {
-                self.warn(format!(
-                    "Upwork refused the time report ({error}); time-reports.csv holds weekly \
-                     hours worked out from hourly payments instead"
-                ));
-                return Ok(None);
-            }
-            Err(error) => return Err(error.into()),
-        }
-        let years = (first.year()..=last.year()).filter_map(move |year| {
-            let start = NaiveDate::from_ymd_opt(year, 1, 1)?.max(first);
-            let end = NaiveDate::from_ymd_opt(year, 12, 31)?.min(last);
-            Some((start, end))
-        });
-        Ok(Some(Box::new(years.flat_map(move |(start, end)| {
-            match self.time_report_between(&id, start, end) {
-                Ok(entries) => entries,
-                Err(error) => Box::new(std::iter::once(Err(error))),
-            }
-        }))))
+        let account = self.account(account)?.clone();
+        self.whole_time_report(&account)
     }
 
     fn watch_fetch(&self, progress: FetchSink, cancel: Arc<AtomicBool>) {

@@ -147,14 +147,14 @@ pub const ACCOUNTING_ENTITY: Query = Query {
 pub const TRANSACTION_HISTORY: Query = Query {
     operation: "TransactionHistory",
     field: "transactionHistory",
-    document: doc!("transaction_history.graphql"),
+    document: doc!("transaction_history.graphql" + fragment "transaction_rows.graphql"),
     permission: PAYMENTS,
 };
 
 pub const TIME_REPORT: Query = Query {
     operation: "TimeReport",
     field: "contractTimeReport",
-    document: doc!("time_report.graphql"),
+    document: doc!("time_report.graphql" + fragment "time_report_page.graphql"),
     permission: TIME,
 };
 
@@ -168,7 +168,7 @@ pub const ROOM_LIST: Query = Query {
 pub const ROOM_STORIES: Query = Query {
     operation: "RoomStories",
     field: "roomStories",
-    document: doc!("room_stories.graphql"),
+    document: doc!("room_stories.graphql" + fragment "story_page.graphql"),
     permission: MESSAGES,
 };
 
@@ -185,6 +185,60 @@ pub const WORK_HISTORY_QUERY: Query = Query {
     document: doc!("work_history.graphql"),
     permission: WORK_HISTORY,
 };
+
+/// One root field asked several times in one request through aliases
+/// (`part0`, `part1`…), each alias taking the variables of `single` with its
+/// index appended (`filter0`, `pagination0`…). Upwork's limit counts
+/// requests, so independent reads cost one request instead of `parts`.
+#[derive(Clone, Copy, Debug)]
+pub struct Aliased {
+    pub batch: Query,
+    /// The same read once a request: the fallback, and the shape each
+    /// part's answer is handed back in.
+    pub single: Query,
+    /// How many aliases `batch` declares.
+    pub parts: usize,
+}
+
+/// The first pages of up to ten rooms' messages.
+pub const ROOM_STORIES_BATCH: Aliased = Aliased {
+    batch: Query {
+        operation: "RoomStoriesBatch",
+        field: "roomStories",
+        document: doc!("room_stories_batch.graphql" + fragment "story_page.graphql"),
+        permission: MESSAGES,
+    },
+    single: ROOM_STORIES,
+    parts: 10,
+};
+
+/// Up to six months of transactions.
+pub const TRANSACTION_HISTORY_BATCH: Aliased = Aliased {
+    batch: Query {
+        operation: "TransactionHistoryBatch",
+        field: "transactionHistory",
+        document: doc!("transaction_history_batch.graphql" + fragment "transaction_rows.graphql"),
+        permission: PAYMENTS,
+    },
+    single: TRANSACTION_HISTORY,
+    parts: 6,
+};
+
+/// A page of up to eight date ranges of the time report.
+pub const TIME_REPORT_BATCH: Aliased = Aliased {
+    batch: Query {
+        operation: "TimeReportBatch",
+        field: "contractTimeReport",
+        document: doc!("time_report_batch.graphql" + fragment "time_report_page.graphql"),
+        permission: TIME,
+    },
+    single: TIME_REPORT,
+    parts: 8,
+};
+
+/// Every aliased document, for the tests.
+#[cfg(test)]
+const ALIASED: &[Aliased] = &[ROOM_STORIES_BATCH, TRANSACTION_HISTORY_BATCH, TIME_REPORT_BATCH];
 
 /// Every query Offboard sends, for validation against the schema.
 pub const QUERIES: &[Query] = &[
@@ -207,6 +261,9 @@ pub const QUERIES: &[Query] = &[
     ROOM_STORIES,
     ROOM_STORIES_WITHOUT_AUTHOR,
     WORK_HISTORY_QUERY,
+    ROOM_STORIES_BATCH.batch,
+    TRANSACTION_HISTORY_BATCH.batch,
+    TIME_REPORT_BATCH.batch,
 ];
 
 /// Every permission Offboard's queries need, each once, as the API Center
@@ -242,6 +299,35 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), QUERIES.len(), "operation names are unique");
+    }
+
+    /// Each aliased document declares exactly `parts` aliases, each asking
+    /// `single`'s field with `single`'s variables suffixed by its index.
+    #[test]
+    fn aliased_documents_match_their_single_query() {
+        for aliased in ALIASED {
+            let single = aliased.single;
+            let names: Vec<&str> = single
+                .document
+                .split('$')
+                .skip(1)
+                .filter_map(|rest| rest.split(':').next())
+                .filter(|name| name.chars().all(|c| c.is_ascii_alphanumeric()))
+                .collect();
+            assert!(!names.is_empty(), "{}", single.operation);
+            for k in 0..aliased.parts {
+                let alias = format!("part{k}: {}(", single.field);
+                assert_eq!(aliased.batch.document.matches(&alias).count(), 1, "{alias}");
+                for name in &names {
+                    let declared = format!("${name}{k}:");
+                    assert!(aliased.batch.document.contains(&declared), "{declared}");
+                }
+            }
+            let beyond = format!("part{}:", aliased.parts);
+            assert!(!aliased.batch.document.contains(&beyond), "{beyond}");
+            assert_eq!(aliased.batch.field, single.field);
+            assert_eq!(aliased.batch.permission, single.permission);
+        }
     }
 
     #[test]
