@@ -19,6 +19,7 @@ use offboard::export::export_account;
 use offboard::model::review::assess;
 use offboard::platform::Platform;
 use offboard::platform::upwork::api::{ApiConfig, StaticToken, UpworkApi, UpworkPlatform};
+use offboard::platform::upwork::profile::UPWORK_API;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -61,7 +62,7 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let connected = started.elapsed();
 
     let work = platform.pending_work(&account)?;
-    let review = assess(&work, today);
+    let review = assess(&UPWORK_API, &work, today);
     let reviewed = started.elapsed();
     let review_requests = platform.requests_made();
 

@@ -14,7 +14,7 @@ use crate::export::{self, Manifest, verify};
 use crate::model::money::Money;
 use crate::platform::Platform;
 use crate::platform::upwork::api::{parse_date as api_date, parse_money as api_money};
-use crate::platform::upwork_csv::{ACCOUNT_ID, UpworkCsvPlatform, parse_amount, parse_date};
+use crate::platform::upwork::csv::{ACCOUNT_ID, UpworkCsvPlatform, parse_amount, parse_date};
 use crate::store::{Loaded, Store};
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::HashSet;

@@ -484,7 +484,7 @@ mod tests {
     }
 
     fn receipt_state() -> SavedState {
-        use crate::model::account::{AccountKind, AccountSummary, PlatformId};
+        use crate::model::account::{AccountKind, AccountSummary};
         use crate::model::wizard::Receipt;
         let account = AccountSummary {
             id: "freelancer".into(),
@@ -503,7 +503,7 @@ mod tests {
         state.progress.account = Some(account.clone());
         state.progress.receipt = Some(Receipt {
             closed_at: now(),
-            platform: PlatformId::Demo,
+            platform: crate::model::account::DEFAULT_PLATFORM,
             account,
             reason: "I'm taking a break from freelancing".into(),
             feedback: String::new(),

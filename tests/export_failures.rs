@@ -154,7 +154,11 @@ fn a_folder_removed_midway_is_named() -> TestResult {
         now(),
         &mut |p| {
             if p.section == "transactions" && removed.is_none() {
-                let folder = latest_unfinished(parent.path(), PlatformId::Demo, ACCOUNT);
+                let folder = latest_unfinished(
+                    parent.path(),
+                    &offboard::model::account::DEFAULT_PLATFORM,
+                    ACCOUNT,
+                );
                 if let Some(folder) = folder {
                     let _ = std::fs::remove_dir_all(&folder);
                     removed = Some(folder);
@@ -246,8 +250,12 @@ fn a_platform_failing_part_way_leaves_a_resumable_export() -> TestResult {
         message.contains("429") && message.contains("resume"),
         "{message}"
     );
-    let folder =
-        latest_unfinished(parent.path(), PlatformId::Demo, ACCOUNT).ok_or("not resumable")?;
+    let folder = latest_unfinished(
+        parent.path(),
+        &offboard::model::account::DEFAULT_PLATFORM,
+        ACCOUNT,
+    )
+    .ok_or("not resumable")?;
     assert!(
         !folder.join("transactions.json").exists(),
         "no half section under a final name"

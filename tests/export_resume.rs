@@ -11,7 +11,6 @@ use quiet_export::export_quietly;
 
 use chrono::{DateTime, TimeZone, Utc};
 use offboard::export::{Manifest, export_account, latest_unfinished, verify};
-use offboard::model::account::PlatformId;
 use offboard::platform::synthetic::{SyntheticPlatform, SyntheticSize};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -187,9 +186,11 @@ fn kill_resume_and_compare(kill_points: &[KillPoint]) -> TestResult {
     for kill_at in kill_points {
         let killed = run_child_and_kill(parent.path(), *kill_at)?;
         assert!(killed, "the export finished before the kill point");
-        if let Some(folder) =
-            latest_unfinished(parent.path(), PlatformId::Demo, SyntheticPlatform::ACCOUNT)
-        {
+        if let Some(folder) = latest_unfinished(
+            parent.path(),
+            &offboard::model::account::DEFAULT_PLATFORM,
+            SyntheticPlatform::ACCOUNT,
+        ) {
             assert_nothing_looks_complete_that_is_not(&folder)?;
         }
     }

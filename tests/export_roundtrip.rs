@@ -9,7 +9,6 @@ use offboard::export::{
     self, ExportError, ExportProgress, Manifest, RECEIPT_JSON, RECEIPT_TEXT, VerifyReport,
     export_account, latest_unfinished, verify, write_closing_file,
 };
-use offboard::model::account::PlatformId;
 use offboard::platform::Platform;
 use offboard::platform::demo::DemoPlatform;
 use offboard::platform::synthetic::{SyntheticPlatform, SyntheticSize};
@@ -210,8 +209,12 @@ fn a_cancelled_export_resumes_where_it_stopped() -> TestResult {
         &cancel,
     );
     assert!(matches!(result, Err(ExportError::Cancelled)), "{result:?}");
-    let unfinished =
-        latest_unfinished(parent.path(), PlatformId::Demo, account).ok_or("not resumable")?;
+    let unfinished = latest_unfinished(
+        parent.path(),
+        &offboard::model::account::DEFAULT_PLATFORM,
+        account,
+    )
+    .ok_or("not resumable")?;
     let report = verify(&unfinished);
     assert!(
         report
@@ -250,7 +253,11 @@ fn a_cancelled_export_resumes_where_it_stopped() -> TestResult {
     assert_eq!(manifest.started, now(), "started is the first run's");
     assert_counts_match(&platform, account, &manifest)?;
     assert_eq!(
-        latest_unfinished(parent.path(), PlatformId::Demo, account),
+        latest_unfinished(
+            parent.path(),
+            &offboard::model::account::DEFAULT_PLATFORM,
+            account
+        ),
         None
     );
     Ok(())
@@ -270,8 +277,12 @@ fn the_unfinished_folder_itself_can_be_passed_to_resume() -> TestResult {
     let mut stop = stop_at_messages;
     let result = export_account(&platform, account, parent.path(), now(), &mut stop, &cancel);
     assert!(matches!(result, Err(ExportError::Cancelled)));
-    let folder =
-        latest_unfinished(parent.path(), PlatformId::Demo, account).ok_or("not resumable")?;
+    let folder = latest_unfinished(
+        parent.path(),
+        &offboard::model::account::DEFAULT_PLATFORM,
+        account,
+    )
+    .ok_or("not resumable")?;
     let summary = export_quietly(&platform, account, &folder, now())?;
     assert_eq!(summary.folder, folder);
     assert_ok(&verify(&folder));
@@ -414,8 +425,12 @@ fn an_export_begun_by_an_earlier_version_drops_its_index_parts() -> TestResult {
     };
     let result = export_account(&platform, account, parent.path(), now(), &mut stop, &cancel);
     assert!(matches!(result, Err(ExportError::Cancelled)));
-    let folder =
-        latest_unfinished(parent.path(), PlatformId::Demo, account).ok_or("not resumable")?;
+    let folder = latest_unfinished(
+        parent.path(),
+        &offboard::model::account::DEFAULT_PLATFORM,
+        account,
+    )
+    .ok_or("not resumable")?;
     let part = b"<tr><td>old row</td></tr>\n";
     std::fs::create_dir(folder.join("index-parts"))?;
     std::fs::write(folder.join("index-parts/contracts.html"), part)?;
@@ -478,8 +493,12 @@ fn an_export_of_another_account_is_left_alone() -> TestResult {
     };
     let mut stop = stop;
     let _ = export_account(&demo, "agency", parent.path(), now(), &mut stop, &cancel);
-    let agency = latest_unfinished(parent.path(), PlatformId::Demo, "agency")
-        .ok_or("no unfinished export")?;
+    let agency = latest_unfinished(
+        parent.path(),
+        &offboard::model::account::DEFAULT_PLATFORM,
+        "agency",
+    )
+    .ok_or("no unfinished export")?;
     let result = export_quietly(&demo, "client", &agency, now());
     assert!(
         matches!(result, Err(ExportError::OtherAccount { .. })),
@@ -488,7 +507,14 @@ fn an_export_of_another_account_is_left_alone() -> TestResult {
     // The client's export goes into a folder of its own.
     let client = export_quietly(&demo, "client", parent.path(), now())?;
     assert_ne!(client.folder, agency);
-    assert!(latest_unfinished(parent.path(), PlatformId::Demo, "agency").is_some());
+    assert!(
+        latest_unfinished(
+            parent.path(),
+            &offboard::model::account::DEFAULT_PLATFORM,
+            "agency"
+        )
+        .is_some()
+    );
     let _ = export::MANIFEST_NAME;
     Ok(())
 }

@@ -306,7 +306,8 @@ fn freelancer_walks_from_welcome_to_receipt() -> TestResult {
     // Checklist: every item must be ticked.
     settle(&mut h);
     h.get_by_label_contains("remaining checklist items to continue");
-    for item in offboard::model::wizard::ChecklistItem::ALL {
+    let items: Vec<_> = h.state().wizard().profile().checklist_items().collect();
+    for item in items {
         click(&mut h, item.label());
     }
     assert!(h.query_all_by_label("Copy").next().is_some());
@@ -535,7 +536,8 @@ fn upwork_csv_files_feed_review_checklist_and_confirm() -> TestResult {
     h.get_by_label("Check on the website");
     let manual = h.state().wizard().manual_checks.clone().unwrap_or_default();
     assert!(manual.iter().any(|c| c.id == "contracts"), "{manual:?}");
-    for item in offboard::model::wizard::ChecklistItem::ALL {
+    let items: Vec<_> = h.state().wizard().profile().checklist_items().collect();
+    for item in items {
         click(&mut h, item.label());
     }
     h.get_by_label_contains("remaining checklist item");

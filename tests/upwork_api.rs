@@ -442,7 +442,11 @@ fn whole_fetch_of_a_freelancer_account() {
         .map(|m| m.amount_cents)
         .sum();
     assert_eq!(work.balances.escrow, Money::from_cents(escrow));
-    let review = assess(&work, fx.today);
+    let review = assess(
+        &offboard::platform::upwork::profile::UPWORK_API,
+        &work,
+        fx.today,
+    );
     assert!(review.blocker_count() > 3 + open_proposals);
     assert!(review.earliest_close > fx.today);
 
@@ -759,8 +763,8 @@ fn transactions_are_asked_for_month_by_month_from_the_first_month() {
     let history = upwork_server::months_of_history(fx, FREELANCER);
     assert_eq!(months.len() as u32, history);
     // Six months a request, through aliases.
-    let requests =
-        server.seen_for("TransactionHistoryBatch").len() + server.seen_for("TransactionHistory").len();
+    let requests = server.seen_for("TransactionHistoryBatch").len()
+        + server.seen_for("TransactionHistory").len();
     assert_eq!(requests as u32, history.div_ceil(6));
     let ranges: Vec<(String, String)> = months
         .iter()
@@ -1332,7 +1336,10 @@ fn the_time_report_covers_the_whole_history_quarter_by_quarter() {
     use chrono::Datelike as _;
     let quarter = |d: chrono::NaiveDate| d.year() * 4 + d.month0() as i32 / 3;
     assert_eq!(starts.len() as i32, quarter(today) - quarter(first) + 1);
-    let mut bounds: Vec<(&str, &str)> = ranges.iter().map(|r| (r.0.as_str(), r.1.as_str())).collect();
+    let mut bounds: Vec<(&str, &str)> = ranges
+        .iter()
+        .map(|r| (r.0.as_str(), r.1.as_str()))
+        .collect();
     bounds.dedup();
     for w in bounds.windows(2) {
         let end = chrono::NaiveDate::parse_from_str(w[0].1, "%Y-%m-%d").unwrap();

@@ -14,7 +14,7 @@ use offboard::model::account::{AccountKind, PaymentStatus, Transaction, Transact
 use offboard::model::money::Money;
 use offboard::model::review::{ItemKind, Severity, assess};
 use offboard::platform::Platform;
-use offboard::platform::upwork_csv::{ACCOUNT_ID, CsvImportError, UpworkCsvPlatform};
+use offboard::platform::upwork::csv::{ACCOUNT_ID, CsvImportError, UpworkCsvPlatform};
 use std::path::PathBuf;
 
 const OLD: &str = "statements_2026-01-01_2026-10-15.csv";
@@ -288,7 +288,11 @@ fn assess_finds_the_money_blockers_with_their_dates() {
     assert!(work.pending_offers.is_empty() && work.open_disputes.is_empty());
     assert!(!work.closed);
 
-    let a = assess(&work, today());
+    let a = assess(
+        &offboard::platform::upwork::profile::UPWORK_CSV,
+        &work,
+        today(),
+    );
     let item = |id: &str| {
         a.items
             .iter()

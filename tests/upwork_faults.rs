@@ -70,7 +70,11 @@ impl Rig {
 /// How many rooms' first pages the client reads before it pages on
 /// through the first room: one aliased request's worth.
 fn first_batch_of_rooms(rig: &Rig) -> usize {
-    let rooms = rig.server.fixture().org(FREELANCER).map_or(0, |o| o.rooms.len());
+    let rooms = rig
+        .server
+        .fixture()
+        .org(FREELANCER)
+        .map_or(0, |o| o.rooms.len());
     rooms.min(10)
 }
 
@@ -479,7 +483,10 @@ fn a_list_without_an_end_stops_at_the_page_limit() {
         &["roomStories", "past 25 pages", "try again later"],
     );
     // Ten rooms' first pages, then the first room's pages 2 to 26.
-    assert_eq!(rig.proxy.count("RoomStories"), first_batch_of_rooms(&rig) + 25);
+    assert_eq!(
+        rig.proxy.count("RoomStories"),
+        first_batch_of_rooms(&rig) + 25
+    );
 }
 
 // ------------------------------------------------------------------ huge bodies

@@ -743,10 +743,18 @@ fn two_offboards_refreshing_at_once_trade_the_refresh_token_once() -> TestResult
         .collect();
     let mut tokens = Vec::new();
     for handle in both {
-        tokens.push(handle.join().map_err(|_| "a refreshing thread panicked")??);
+        tokens.push(
+            handle
+                .join()
+                .map_err(|_| "a refreshing thread panicked")??,
+        );
     }
     assert_eq!(tokens, ["access-1-9f8e7d", "access-1-9f8e7d"]);
-    assert_eq!(fake.token_calls().len(), 1, "one trade of the refresh token");
+    assert_eq!(
+        fake.token_calls().len(),
+        1,
+        "one trade of the refresh token"
+    );
     let store = SecretStore::file_only(data.path().to_path_buf());
     let saved = auth::load_tokens(&store, CLIENT_ID)?.ok_or("the tokens are gone")?;
     assert_eq!(saved.access.expose(), "access-1-9f8e7d");

@@ -18,6 +18,7 @@ use offboard::platform::upwork::api::{
     ApiConfig, ApiError, HOME_PAGE, QUERIES, StaticToken, UNKNOWN_AUTHOR, USER_AGENT, UpworkApi,
     UpworkPlatform,
 };
+use offboard::platform::upwork::profile::UPWORK_API;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -105,7 +106,7 @@ fn the_review_names_every_open_contract_when_vendor_contracts_is_empty_or_refuse
                 .iter()
                 .all(|c| matches!(c.status, ContractStatus::Active | ContractStatus::Paused))
         );
-        let blockers: BTreeSet<String> = assess(&work, server.fixture().today)
+        let blockers: BTreeSet<String> = assess(&UPWORK_API, &work, server.fixture().today)
             .blockers()
             .map(|b| b.id.clone())
             .collect();
@@ -236,7 +237,7 @@ fn activated_proposals_are_open_and_block_closing_like_submitted_ones() {
     let platform = connect(&server);
     let work = platform.pending_work(FREELANCER).expect("a review");
     let org = server.fixture().org(FREELANCER).expect("org");
-    let blockers: BTreeSet<String> = assess(&work, server.fixture().today)
+    let blockers: BTreeSet<String> = assess(&UPWORK_API, &work, server.fixture().today)
         .blockers()
         .map(|b| b.id.clone())
         .collect();
@@ -599,8 +600,15 @@ fn a_time_report_refused_part_way_through_falls_back_and_the_export_finishes() {
     )
     .expect("the export finishes");
     let hours = std::fs::read_to_string(record.folder.join("time-reports.csv")).expect("hours");
-    let header = hours.lines().next().unwrap_or_default().to_ascii_lowercase();
-    assert!(header.contains("week"), "weekly hours from payments: {header}");
+    let header = hours
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        header.contains("week"),
+        "weekly hours from payments: {header}"
+    );
     let warnings = platform.warnings();
     assert!(
         warnings

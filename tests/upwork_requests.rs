@@ -151,7 +151,10 @@ fn aliases_and_reuse_change_no_record_of_the_export() -> TestResult {
     let dear = server.seen().len();
 
     assert!(reused.iter().any(|f| f.1 > 0));
-    assert_eq!(reused, fresh, "reusing the review's reads changed the export");
+    assert_eq!(
+        reused, fresh,
+        "reusing the review's reads changed the export"
+    );
     assert_eq!(reused, one_by_one, "aliases changed the export");
     assert!(cheap * 2 < dear, "{cheap} requests against {dear}");
     Ok(())

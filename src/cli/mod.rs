@@ -6,9 +6,12 @@ mod progress;
 use crate::export;
 use crate::jobs::{self, Clock};
 use crate::model::account::{AccountKind, PlatformId};
+use crate::model::profile::{ConnectForm, PlatformProfile};
+use crate::model::questionnaire::Answers;
 use crate::model::review::{Assessment, assess};
 use crate::model::wizard::{SavedState, SourceSettings};
 use crate::platform::Platform;
+use crate::platform::registry;
 use crate::platform::upwork::api::StaticToken;
 use crate::store::{Loaded, Store};
 use clap::{Parser, Subcommand};
@@ -62,6 +65,15 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// List a guided platform's questions (id, text, kind of answer), for an answers file.
+    Questions {
+        /// The platform: fiverr or freelancer-com.
+        #[arg(long, value_parser = parse_platform)]
+        platform: PlatformId,
+        /// Print one JSON array instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Re-hash every file of an export and check its manifest; exits non-zero on any problem.
     Verify {
         /// The export folder (the one holding manifest.json).
@@ -72,7 +84,8 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct Source {
     /// The platform source: demo (built in, offline), upwork (the API with your
-    /// own key) or upwork-csv (transaction-history files you downloaded).
+    /// own key), upwork-csv (transaction-history files you downloaded), or a
+    /// guided platform answered with --answers (fiverr, freelancer-com).
     #[arg(long, default_value = "demo", value_parser = parse_platform)]
     pub platform: PlatformId,
     /// The account id: freelancer, client or agency on the demo platform; the
@@ -92,6 +105,13 @@ pub struct Source {
     /// A file holding an access token, to run without the browser sign-in.
     #[arg(long, value_name = "FILE")]
     pub access_token_file: Option<PathBuf>,
+    /// A guided platform's answers: a JSON object of question id to answer
+    /// (`offboard questions --platform P` lists them).
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Your username on a guided platform, for the review and receipt.
+    #[arg(long, value_name = "NAME", default_value = "")]
+    pub username: String,
 }
 
 fn parse_kind(word: &str) -> Result<AccountKind, String> {
@@ -106,13 +126,17 @@ fn parse_kind(word: &str) -> Result<AccountKind, String> {
 }
 
 fn parse_platform(slug: &str) -> Result<PlatformId, String> {
-    PlatformId::from_slug(slug).ok_or_else(|| {
-        let known: Vec<_> = PlatformId::ALL.iter().map(|p| p.slug()).collect();
-        format!(
-            "unknown platform \"{slug}\"; use one of: {}",
-            known.join(", ")
-        )
-    })
+    let profiles = registry::profiles();
+    profiles
+        .find_slug(slug)
+        .map(|p| p.id.clone())
+        .ok_or_else(|| {
+            let known: Vec<_> = profiles.all().iter().map(|p| p.id.slug()).collect();
+            format!(
+                "unknown platform \"{slug}\"; use one of: {}",
+                known.join(", ")
+            )
+        })
 }
 
 /// The store `--state-dir` or the user's data folder names.
@@ -136,6 +160,7 @@ pub fn run(command: Command, store: Option<Store>, clock: Clock) -> ExitCode {
         Command::Export { source, out, quiet } => {
             export(&source, out, quiet, store.as_ref(), &clock)
         }
+        Command::Questions { platform, json } => questions(&platform, json),
         Command::Verify { dir } => verify(dir),
     };
     match result {
@@ -154,7 +179,8 @@ fn connect(
     store: Option<&Store>,
     clock: &Clock,
 ) -> Result<Box<dyn Platform>, String> {
-    if source.platform == PlatformId::Upwork
+    let profile = registry::profiles().get(&source.platform);
+    if matches!(profile.connect, ConnectForm::ApiKey)
         && let Some(file) = &source.access_token_file
     {
         let token = StaticToken::from_file(file)
@@ -162,9 +188,23 @@ fn connect(
         return jobs::upwork_platform(Arc::new(token), source.api_base.as_deref(), clock())
             .map_err(|e| e.to_string());
     }
-    if source.platform == PlatformId::UpworkCsv && source.csv_files.is_empty() {
-        return Err("--platform upwork-csv needs at least one --csv FILE".into());
+    if matches!(profile.connect, ConnectForm::Files) && source.csv_files.is_empty() {
+        return Err(format!(
+            "--platform {} needs at least one --csv FILE",
+            source.platform
+        ));
     }
+    let answers = match (&profile.connect, &source.answers) {
+        (ConnectForm::Questionnaire(_), None) => {
+            return Err(format!(
+                "--platform {0} needs --answers FILE; `offboard questions --platform {0}` lists \
+                 the questions",
+                source.platform
+            ));
+        }
+        (_, Some(file)) => read_answers(file)?,
+        (_, None) => Answers::default(),
+    };
     let saved = match store.map(|s| s.load_readonly()) {
         Some(Loaded::Resumed(saved)) => *saved,
         Some(Loaded::Damaged {
@@ -188,9 +228,11 @@ fn connect(
         csv_files: source.csv_files.clone(),
         csv_kind: source.csv_kind,
         api_base: source.api_base.clone(),
+        answers,
+        username: source.username.clone(),
     };
     make(&jobs::Connection {
-        platform: source.platform,
+        platform: source.platform.clone(),
         changes: &saved.account_changes,
         sources: &sources,
     })
@@ -229,14 +271,15 @@ fn review(
     let work = platform.pending_work(&account);
     progress.finish();
     let work = work.map_err(|e| e.to_string())?;
-    let assessment = assess(&work, clock());
+    let profile = registry::profiles().get(&source.platform);
+    let assessment = assess(profile, &work, clock());
     let mut out = std::io::stdout().lock();
     let written = if json {
-        serde_json::to_writer_pretty(&mut out, &review_json(source.platform, &assessment))
+        serde_json::to_writer_pretty(&mut out, &review_json(profile, &assessment))
             .map_err(std::io::Error::other)
             .and_then(|()| writeln!(out))
     } else {
-        out.write_all(review_text(source.platform, &assessment).as_bytes())
+        out.write_all(review_text(profile, &assessment).as_bytes())
     };
     match written {
         Ok(()) => Ok(ExitCode::SUCCESS),
@@ -247,10 +290,10 @@ fn review(
 }
 
 /// The review as a stable JSON object for scripts.
-pub fn review_json(platform: PlatformId, a: &Assessment) -> serde_json::Value {
+pub fn review_json(profile: &PlatformProfile, a: &Assessment) -> serde_json::Value {
     let money = |m: crate::model::money::Money| serde_json::Value::String(m.plain());
     serde_json::json!({
-        "platform": platform.slug(),
+        "platform": profile.id.slug(),
         "account": {
             "id": a.account.id,
             "username": a.account.username,
@@ -283,13 +326,13 @@ pub fn review_json(platform: PlatformId, a: &Assessment) -> serde_json::Value {
 }
 
 /// The review as a person reads it in a terminal.
-pub fn review_text(platform: PlatformId, a: &Assessment) -> String {
+pub fn review_text(profile: &PlatformProfile, a: &Assessment) -> String {
     let mut s = format!(
         "{} · {} ({}, {})\n",
-        platform.display_name(),
+        profile.name,
         a.account.display_name,
         a.account.username,
-        a.account.kind.label()
+        profile.kind_label(a.account.kind)
     );
     if a.already_closed {
         s.push_str("This account is closed.\n");
@@ -373,6 +416,83 @@ fn watch(platform: &dyn Platform, quiet: bool) -> Arc<Progress> {
         Arc::new(AtomicBool::new(false)),
     );
     progress
+}
+
+/// An answers file: a JSON object of question id to answer. Whether each
+/// answer fits its question is checked when the platform opens, with an
+/// error naming the question.
+fn read_answers(file: &std::path::Path) -> Result<Answers, String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("could not read the answers ({e}): {}", file.display()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "the answers are not a JSON object of question id to answer (true/false, a count, \
+             \"120.50\" or \"2026-12-14\"): {e}: {}",
+            file.display()
+        )
+    })
+}
+
+fn questions(platform: &PlatformId, json: bool) -> Result<ExitCode, String> {
+    let profile = registry::profiles().get(platform);
+    let Some(questionnaire) = profile.questionnaire() else {
+        return Err(format!(
+            "{} is read from its own data, not a questionnaire; guided platforms: {}",
+            profile.name,
+            registry::profiles()
+                .all()
+                .iter()
+                .filter(|p| p.questionnaire().is_some())
+                .map(|p| p.id.slug())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    };
+    let asked_of = |q: &crate::model::questionnaire::Question| -> Vec<&str> {
+        profile
+            .kinds
+            .iter()
+            .filter(|k| q.kinds.is_empty() || q.kinds.contains(&k.kind))
+            .map(|k| k.label)
+            .collect()
+    };
+    let mut out = std::io::stdout().lock();
+    let written = if json {
+        let list: Vec<serde_json::Value> = questionnaire
+            .questions
+            .iter()
+            .map(|q| {
+                serde_json::json!({
+                    "id": q.id,
+                    "text": q.text,
+                    "kind": q.kind,
+                    "asked_of": asked_of(q),
+                    "hint": q.hint,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &list)
+            .map_err(std::io::Error::other)
+            .and_then(|()| writeln!(out))
+    } else {
+        let mut text = format!("{}: answer in a JSON file, by id\n\n", profile.name);
+        for q in questionnaire.questions {
+            text.push_str(&format!(
+                "{} ({}; {})\n  {}\n  {}\n",
+                q.id,
+                q.kind.label(),
+                asked_of(q).join(", "),
+                q.text,
+                q.hint
+            ));
+        }
+        out.write_all(text.as_bytes())
+    };
+    match written {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(format!("could not print the questions: {e}")),
+    }
 }
 
 fn verify(dir: PathBuf) -> Result<ExitCode, String> {

@@ -348,7 +348,7 @@ pub(crate) fn start_page(run: &ExportRun<'_>) -> Result<AtomicFile, ExportError>
             context! {
                 version => env!("CARGO_PKG_VERSION"),
                 css => Value::from_safe_string(STYLE.to_string()),
-                platform => run.platform.id().display_name(),
+                platform => crate::platform::registry::profiles().get(&run.platform.id()).name,
                 exported => run.manifest.started.format("%Y-%m-%d %H:%M UTC").to_string(),
                 account => context! { name => &account.display_name, kind => account.kind.label() },
                 sections => Serde(&links),

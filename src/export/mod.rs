@@ -198,7 +198,7 @@ pub fn export_account_with(
     let budget = options
         .disk_budget
         .map_or_else(DiskBudget::unlimited, DiskBudget::limited);
-    let (dir, manifest) = choose_folder(platform.id(), account, &profile, parent, now, &budget)?;
+    let (dir, manifest) = choose_folder(&platform.id(), account, &profile, parent, now, &budget)?;
     let mut run = ExportRun {
         platform,
         account,
@@ -272,7 +272,7 @@ fn platform_records(manifest: &Manifest) -> u64 {
 }
 
 /// The folder name for a new export.
-fn folder_name(platform: PlatformId, account: &str, now: DateTime<Utc>) -> String {
+fn folder_name(platform: &PlatformId, account: &str, now: DateTime<Utc>) -> String {
     format!(
         "{}{}",
         folder_prefix(platform, account),
@@ -280,7 +280,7 @@ fn folder_name(platform: PlatformId, account: &str, now: DateTime<Utc>) -> Strin
     )
 }
 
-fn folder_prefix(platform: PlatformId, account: &str) -> String {
+fn folder_prefix(platform: &PlatformId, account: &str) -> String {
     format!(
         "offboard-{}-{}-",
         platform.slug(),
@@ -302,7 +302,7 @@ fn manifest_account(account: &str, profile: &Profile) -> ManifestAccount {
 /// else a new subfolder (with its first manifest written, which marks it as
 /// Offboard's).
 fn choose_folder(
-    platform: PlatformId,
+    platform: &PlatformId,
     account: &str,
     profile: &Profile,
     parent: &Path,
@@ -372,7 +372,7 @@ fn choose_folder(
 
 fn check_same_account(
     manifest: &Manifest,
-    platform: PlatformId,
+    platform: &PlatformId,
     account: &str,
     dir: &Path,
 ) -> Result<(), ExportError> {
@@ -417,7 +417,7 @@ fn remove_abandoned_folders(parent: &Path, prefix: &str) {
 
 /// The most recently started unfinished export of this account directly
 /// inside `parent`, to resume it.
-pub fn latest_unfinished(parent: &Path, platform: PlatformId, account: &str) -> Option<PathBuf> {
+pub fn latest_unfinished(parent: &Path, platform: &PlatformId, account: &str) -> Option<PathBuf> {
     let prefix = folder_prefix(platform, account);
     let entries = std::fs::read_dir(parent).ok()?;
     entries

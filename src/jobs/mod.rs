@@ -7,15 +7,16 @@ use crate::model::account::PlatformId;
 use crate::model::closing::receipt_text;
 use crate::model::closure_check::ClosureCheck;
 use crate::model::handoff::contacts_from_contracts;
+use crate::model::profile::ConnectForm;
 use crate::model::review::{AccountChange, ChangeKind, ClosureOutcome};
 use crate::model::wizard::SourceSettings;
 use crate::model::wizard::{Effect, Event, FetchStatus, Receipt, SavedState, VerifyOutcome};
 use crate::platform::endpoint::check_api_endpoint;
-use crate::platform::upwork::api::{ApiConfig, TokenSource, UpworkApi, UpworkPlatform};
+use crate::platform::registry::{self, Credentials, OpenContext};
+use crate::platform::upwork::api::{ApiConfig, TokenSource};
 use crate::platform::upwork::auth::{self, ApiKey, OAuthEndpoints, UpworkTokenSource};
 use crate::platform::upwork::secrets::{Secret, SecretStore};
-use crate::platform::upwork_csv::UpworkCsvPlatform;
-use crate::platform::{Platform, PlatformError, demo::DemoPlatform};
+use crate::platform::{Platform, PlatformError};
 use crate::store::{Store, write_atomically};
 use chrono::{DateTime, Utc};
 use std::panic::AssertUnwindSafe;
@@ -119,34 +120,17 @@ pub fn system_clock() -> Clock {
     Arc::new(Utc::now)
 }
 
-/// The platforms this build offers, built as the product runs them.
+/// The platforms this build offers (the registry), built as the product
+/// runs them.
 pub fn default_platforms(clock: Clock, api: ApiAccess) -> PlatformFactory {
-    Arc::new(move |c: &Connection<'_>| match c.platform {
-        PlatformId::Demo => {
-            Ok(Box::new(DemoPlatform::new(clock(), c.changes)?) as Box<dyn Platform>)
-        }
-        PlatformId::UpworkCsv => {
-            if c.sources.csv_files.is_empty() {
-                return Err(PlatformError::Refused(
-                    "add the transaction-history CSV files you downloaded from Upwork".into(),
-                ));
-            }
-            let platform =
-                UpworkCsvPlatform::open_as(&c.sources.csv_files, c.sources.csv_kind, clock())
-                    .map_err(|e| PlatformError::Malformed(e.to_string()))?;
-            Ok(Box::new(platform))
-        }
-        PlatformId::Upwork => {
-            let tokens = api
-                .token_source()
-                .map_err(PlatformError::Refused)?
-                .ok_or_else(|| PlatformError::Refused("connect with your API key first".into()))?;
-            upwork_platform(
-                Arc::new(tokens),
-                api.endpoint_for(c.sources).as_deref(),
-                clock(),
-            )
-        }
+    Arc::new(move |c: &Connection<'_>| {
+        let context = OpenContext {
+            now: clock(),
+            changes: c.changes,
+            sources: c.sources,
+            credentials: &api,
+        };
+        registry::open(&c.platform, &context)
     })
 }
 
@@ -156,15 +140,17 @@ pub fn upwork_platform(
     api_base: Option<&str>,
     today: DateTime<Utc>,
 ) -> Result<Box<dyn Platform>, PlatformError> {
-    let mut config = ApiConfig::default();
-    if let Some(base) = api_base {
-        config.base_url = base.to_string();
+    crate::platform::upwork::api::connect_platform(tokens, api_base, today)
+}
+
+impl Credentials for ApiAccess {
+    fn token_source(&self) -> Result<Option<Arc<dyn TokenSource>>, String> {
+        Ok(ApiAccess::token_source(self)?.map(|t| Arc::new(t) as Arc<dyn TokenSource>))
     }
-    // Every path to the API passes here: never send the token anywhere else.
-    check_api_endpoint(&config.base_url).map_err(PlatformError::Refused)?;
-    let api = UpworkApi::new(config, tokens).map_err(PlatformError::from)?;
-    let platform = UpworkPlatform::connect(api, today).map_err(PlatformError::from)?;
-    Ok(Box::new(platform))
+
+    fn endpoint(&self, sources: &SourceSettings) -> Option<String> {
+        self.endpoint_for(sources)
+    }
 }
 
 type SharedPlatform = Arc<RwLock<Option<Box<dyn Platform>>>>;
@@ -420,7 +406,7 @@ impl Jobs {
                 let failed = |message| Event::AccountsLoaded(Err(message));
                 self.spawn("offboard-reset", failed, move |cx| {
                     let rebuilt = (cx.make_platform)(&Connection {
-                        platform: PlatformId::Demo,
+                        platform: crate::platform::demo::profile::DEMO.id.clone(),
                         changes: &[],
                         sources: &SourceSettings::default(),
                     });
@@ -594,7 +580,8 @@ impl Jobs {
                         .with_platform(|p| Ok(check_closure(p, &account, now)))
                         .unwrap_or_else(|problem| ClosureCheck::CouldNotCheck { at: now, problem });
                     let mut receipt = *receipt;
-                    receipt.record_check(check.clone());
+                    let company = registry::profiles().get(&receipt.platform).company;
+                    receipt.record_check(company, check.clone());
                     if let Some(folder) = receipt.receipt_path.as_deref().and_then(Path::parent)
                         && let Err(e) = write_receipt_files(folder, &receipt)
                     {
@@ -668,8 +655,13 @@ fn connect(
 ) -> Result<Vec<crate::model::account::AccountSummary>, String> {
     let mut guard = write_platform(&cx.platform);
     let current = guard.as_ref().map(|p| p.id());
-    // The CSV source is rebuilt every time: its files may have changed.
-    if current != Some(connection.platform) || connection.platform == PlatformId::UpworkCsv {
+    // Sources built from what the user gives (files, answers) are rebuilt
+    // every time: it may have changed.
+    let given = matches!(
+        registry::profiles().get(&connection.platform).connect,
+        ConnectForm::Files | ConnectForm::Questionnaire(_)
+    );
+    if current.as_ref() != Some(&connection.platform) || given {
         *guard = None;
         *guard = Some((cx.make_platform)(connection).map_err(|e| e.to_string())?);
     }
@@ -733,7 +725,7 @@ fn close_account(
             closed_at: now,
             reference: format!("confirmed by you on {}", now.format("%Y-%m-%d %H:%M UTC")),
             reactivate_until: None,
-            evidence: Some(check.sentence(p.id().company())),
+            evidence: Some(check.sentence(registry::profiles().get(&p.id()).company)),
             check: Some(check),
         })
     })?;
@@ -771,7 +763,7 @@ fn write_receipt_files(folder: &Path, receipt: &Receipt) -> Result<(), String> {
     export::write_closing_file(
         folder,
         export::RECEIPT_TEXT,
-        receipt_text(receipt).as_bytes(),
+        receipt_text(registry::profiles().get(&receipt.platform), receipt).as_bytes(),
     )
     .map_err(|e| e.to_string())
 }

@@ -7,6 +7,7 @@ use crate::model::account::{
 };
 use crate::model::review::PendingWork;
 use crate::platform::RecordStream;
+use crate::platform::demo::DemoPlatform;
 use chrono::TimeZone;
 use std::time::{Duration, Instant};
 
@@ -104,7 +105,7 @@ fn a_panicking_worker_reports_a_failure_and_the_next_try_runs() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let jobs = panicky_jobs(dir.path());
     jobs.run(Effect::LoadAccounts {
-        platform: PlatformId::Demo,
+        platform: crate::platform::demo::profile::DEMO.id.clone(),
         changes: Vec::new(),
         sources: SourceSettings::default(),
     });
@@ -154,8 +155,11 @@ fn a_panicking_worker_reports_a_failure_and_the_next_try_runs() {
 fn the_wizard_leaves_loading_after_a_worker_panic() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let jobs = panicky_jobs(dir.path());
-    let (mut wizard, effects) =
-        crate::model::wizard::Wizard::resume(crate::model::wizard::SavedState::default(), now());
+    let (mut wizard, effects) = crate::model::wizard::Wizard::resume(
+        crate::model::wizard::SavedState::default(),
+        now(),
+        crate::platform::registry::profiles(),
+    );
     let pump = |_: &mut crate::model::wizard::Wizard, effects: Vec<Effect>| {
         for effect in effects {
             jobs.run(effect);

@@ -5,80 +5,40 @@ use super::money::Money;
 use super::timestamp;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
-/// Which platform source an account comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PlatformId {
-    /// The embedded demo platform: offline, realistic data, every action works.
-    Demo,
-    /// Upwork's GraphQL API, with the user's own API key.
-    Upwork,
-    /// Transaction-history CSV files downloaded from Upwork.
-    UpworkCsv,
-}
+/// Which platform source an account comes from: the slug of a profile in
+/// the registry (`demo`, `upwork`, `upwork-csv`, `fiverr`…), as the command
+/// line, folder names and saved files name it. What a platform is and does
+/// is in its [`PlatformProfile`](super::profile::PlatformProfile).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PlatformId(Cow<'static, str>);
 
 impl PlatformId {
-    pub const ALL: [PlatformId; 3] = [PlatformId::Demo, PlatformId::Upwork, PlatformId::UpworkCsv];
+    pub const fn new(slug: &'static str) -> PlatformId {
+        PlatformId(Cow::Borrowed(slug))
+    }
+
+    /// An id read from a file or a command line; it may name no platform
+    /// this build knows.
+    pub fn from_text(slug: &str) -> PlatformId {
+        PlatformId(Cow::Owned(slug.to_string()))
+    }
 
     /// The name used on the command line and in folder names.
-    pub fn slug(self) -> &'static str {
-        match self {
-            PlatformId::Demo => "demo",
-            PlatformId::Upwork => "upwork",
-            PlatformId::UpworkCsv => "upwork-csv",
-        }
-    }
-
-    pub fn from_slug(slug: &str) -> Option<PlatformId> {
-        PlatformId::ALL.into_iter().find(|p| p.slug() == slug)
-    }
-
-    pub fn display_name(self) -> &'static str {
-        match self {
-            PlatformId::Demo => "Demo platform",
-            PlatformId::Upwork => "Upwork (with your API key)",
-            PlatformId::UpworkCsv => "Upwork (downloaded CSV files)",
-        }
-    }
-
-    /// The platform's own name, for receipts and letters.
-    pub fn company(self) -> &'static str {
-        match self {
-            PlatformId::Demo => "the demo platform",
-            PlatformId::Upwork | PlatformId::UpworkCsv => "Upwork",
-        }
-    }
-
-    pub fn description(self) -> &'static str {
-        match self {
-            PlatformId::Demo => {
-                "A built-in marketplace with realistic sample accounts. Works offline; \
-                 nothing you do here touches a real account."
-            }
-            PlatformId::Upwork => {
-                "Reads your contracts, proposals, money, messages and reviews through Upwork's \
-                 API with your own API key (client id and secret). Read-only: you resolve \
-                 blockers and close the account on Upwork's website."
-            }
-            PlatformId::UpworkCsv => {
-                "No API key? Add the transaction-history CSV files you downloaded from \
-                 Reports › Transaction History. Balances and money in review come from the \
-                 files; what they cannot show becomes checklist items."
-            }
-        }
-    }
-
-    /// Whether Offboard itself carries out resolutions and the closing.
-    pub fn acts_itself(self) -> bool {
-        self == PlatformId::Demo
+    pub fn slug(&self) -> &str {
+        &self.0
     }
 }
+
+/// The platform a first launch starts on: the built-in demo.
+pub const DEFAULT_PLATFORM: PlatformId = PlatformId::new("demo");
 
 impl fmt::Display for PlatformId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.display_name())
+        f.write_str(self.slug())
     }
 }
 

@@ -119,7 +119,7 @@ impl fmt::Display for Money {
 
 // The operators saturate: a wrapped sum would show a huge balance with the
 // wrong sign, and a panic would take the window down. Imports bound their
-// amounts (see `upwork_csv`), so these never reach the ends in practice.
+// amounts (see `platform::upwork::csv`), so these never reach the ends in practice.
 impl Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {

@@ -7,6 +7,8 @@ use super::account::{
 };
 use super::closure_check::ClosureCheck;
 use super::money::Money;
+use super::profile::{MenuPages, PlatformProfile};
+use super::questionnaire::MoneyRole;
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +72,9 @@ pub struct PendingWork {
     /// Transactions whose money is not settled yet (in review, pending, unpaid).
     pub unsettled: Vec<Transaction>,
     pub balances: Balances,
+    /// A guided platform's questionnaire answers, which its rules read.
+    #[serde(default)]
+    pub answers: crate::model::questionnaire::Answers,
 }
 
 impl PendingWork {
@@ -87,6 +92,7 @@ impl PendingWork {
             open_disputes: Vec::new(),
             unsettled: Vec::new(),
             balances: Balances::default(),
+            answers: Default::default(),
         }
     }
 }
@@ -175,6 +181,10 @@ pub enum ItemKind {
     OpenDispute,
     TeamMember,
     DataLoss,
+    OpenContest,
+    /// A suspension, restriction, review or identity check.
+    AccountIssue,
+    Subscription,
 }
 
 /// One line of the review.
@@ -244,49 +254,6 @@ pub struct ClosureOutcome {
     pub check: Option<ClosureCheck>,
 }
 
-/// Where each kind of account resolves things, in the platform's menus.
-struct Pages {
-    contracts: &'static str,
-    proposals: &'static str,
-    offers: &'static str,
-    job_posts: &'static str,
-    team: &'static str,
-    money: &'static str,
-    disputes: &'static str,
-}
-
-fn pages(kind: AccountKind) -> Pages {
-    match kind {
-        AccountKind::Freelancer => Pages {
-            contracts: "My Jobs › All Contracts",
-            proposals: "Find Work › My Proposals",
-            offers: "Find Work › My Proposals › Offers",
-            job_posts: "Jobs › My Jobs",
-            team: "Settings › Members & Permissions",
-            money: "Reports › Overview and Settings › Get Paid",
-            disputes: "Contract page › Dispute",
-        },
-        AccountKind::Client => Pages {
-            contracts: "Hires › Contracts",
-            proposals: "Jobs › My Jobs",
-            offers: "Hires › Offers",
-            job_posts: "Jobs › My Jobs › Close job",
-            team: "Settings › Members & Permissions",
-            money: "Settings › Billing & Payments",
-            disputes: "Contract page › Dispute",
-        },
-        AccountKind::Agency => Pages {
-            contracts: "Agency Dashboard › Contracts",
-            proposals: "Find Work › My Proposals (agency)",
-            offers: "Find Work › Offers (agency)",
-            job_posts: "Jobs › My Jobs",
-            team: "Agency Profile › Members",
-            money: "Reports › Agency Financials › Get Paid",
-            disputes: "Contract page › Dispute",
-        },
-    }
-}
-
 /// The end of the hourly billing week that contains `t` (Sunday 23:59:59 UTC).
 pub fn billing_week_end(t: DateTime<Utc>) -> DateTime<Utc> {
     let days_to_sunday = 6 - i64::from(t.weekday().num_days_from_monday());
@@ -319,19 +286,39 @@ pub fn manual_payment_available_on(t: DateTime<Utc>) -> DateTime<Utc> {
     later(t, Duration::days(5))
 }
 
-/// Review an account's pending work by the closing rules of its kind.
-pub fn assess(work: &PendingWork, now: DateTime<Utc>) -> Assessment {
+/// Review an account's pending work by the closing rules of its platform
+/// and kind.
+pub fn assess(profile: &PlatformProfile, work: &PendingWork, now: DateTime<Utc>) -> Assessment {
     let kind = work.account.kind;
-    let page = pages(kind);
+    let Some(kind_profile) = profile.kind(kind) else {
+        return Assessment {
+            account: work.account.clone(),
+            checked_at: now,
+            items: Vec::new(),
+            balances: work.balances,
+            earliest_close: now,
+            already_closed: work.closed,
+        };
+    };
+    let page = &kind_profile.pages;
+    let timing = &profile.payment;
+    let hourly_release = |t| {
+        if timing.weekly_hourly_cycle {
+            hourly_available_on(t)
+        } else {
+            later(t, Duration::days(timing.hold_days))
+        }
+    };
     let mut items = Vec::new();
     let mut earliest = now;
+    let mut balances = work.balances;
 
     for c in &work.open_contracts {
-        items.push(contract_item(c, kind, &page));
+        items.push(contract_item(c, kind, page));
         if c.kind == ContractKind::Hourly {
             // Ending an hourly contract today still leaves this week's hours
             // to be billed, reviewed and released.
-            earliest = earliest.max(hourly_available_on(now));
+            earliest = earliest.max(hourly_release(now));
         }
         let escrow = c.escrow();
         if escrow.is_positive() {
@@ -353,8 +340,8 @@ pub fn assess(work: &PendingWork, now: DateTime<Utc>) -> Assessment {
                     contract_id: c.id.clone(),
                 }),
             });
-            // Released escrow is a manual payment with a 5-day hold.
-            earliest = earliest.max(manual_payment_available_on(now));
+            // Released escrow is a manual payment with the platform's hold.
+            earliest = earliest.max(later(now, Duration::days(timing.hold_days)));
         }
     }
 
@@ -469,7 +456,34 @@ pub fn assess(work: &PendingWork, now: DateTime<Utc>) -> Assessment {
         });
     }
 
-    let b = work.balances;
+    // A guided platform's rules read the answers; their money counts in
+    // the balances like a source's records do.
+    if let Some(questionnaire) = profile.questionnaire() {
+        let (answered, money) = questionnaire.items(kind, &work.answers, now);
+        for item in &answered {
+            if item.severity == Severity::Blocker
+                && let Some(on) = item.clears_on
+            {
+                earliest = earliest.max(on);
+            }
+        }
+        for (role, amount) in money {
+            let slot = match role {
+                MoneyRole::Available => &mut balances.available,
+                MoneyRole::Pending => &mut balances.pending,
+                MoneyRole::Owed => &mut balances.owed,
+            };
+            *slot = slot.checked_add(amount).unwrap_or(*slot);
+        }
+        items.extend(answered);
+    }
+
+    let b = if profile.questionnaire().is_some() {
+        // The answers' money is shown, never turned into items twice.
+        Balances::default()
+    } else {
+        balances
+    };
     let release_on = |status: PaymentStatus| {
         work.unsettled
             .iter()
@@ -478,18 +492,16 @@ pub fn assess(work: &PendingWork, now: DateTime<Utc>) -> Assessment {
             .max()
     };
     if b.in_review.is_positive() {
-        let on = release_on(PaymentStatus::InReview).unwrap_or_else(|| hourly_available_on(now));
+        let on = release_on(PaymentStatus::InReview).unwrap_or_else(|| hourly_release(now));
         earliest = earliest.max(on);
         items.push(ReviewItem {
             id: "money:in-review".into(),
             kind: ItemKind::EarningsInReview,
             severity: Severity::Blocker,
             title: format!("{} of earnings in review", b.in_review),
-            why: format!(
-                "Hourly earnings stay in the client's review window and cannot be withdrawn \
-                 until {}. Closing before then forfeits your access to them.",
-                on.format("%a %-d %b %Y")
-            ),
+            why: timing
+                .in_review_why
+                .replace("{date}", &on.format("%a %-d %b %Y").to_string()),
             how_to_resolve: format!(
                 "Wait until {}, then withdraw on {}.",
                 on.format("%-d %b %Y"),
@@ -501,19 +513,17 @@ pub fn assess(work: &PendingWork, now: DateTime<Utc>) -> Assessment {
         });
     }
     if b.pending.is_positive() {
-        let on =
-            release_on(PaymentStatus::Pending).unwrap_or_else(|| manual_payment_available_on(now));
+        let on = release_on(PaymentStatus::Pending)
+            .unwrap_or_else(|| later(now, Duration::days(timing.hold_days)));
         earliest = earliest.max(on);
         items.push(ReviewItem {
             id: "money:pending".into(),
             kind: ItemKind::PendingEarnings,
             severity: Severity::Blocker,
             title: format!("{} of payments pending", b.pending),
-            why: format!(
-                "Approved milestone and bonus payments are held for 5 days; this money is \
-                 released on {}.",
-                on.format("%a %-d %b %Y")
-            ),
+            why: timing
+                .pending_why
+                .replace("{date}", &on.format("%a %-d %b %Y").to_string()),
             how_to_resolve: format!(
                 "Wait until {}, then withdraw on {}.",
                 on.format("%-d %b %Y"),
@@ -530,9 +540,11 @@ pub fn assess(work: &PendingWork, now: DateTime<Utc>) -> Assessment {
             kind: ItemKind::AvailableBalance,
             severity: Severity::Blocker,
             title: format!("{} available to withdraw", b.available),
-            why: "A closed account cannot withdraw; the balance must be taken out first. \
-                  A withdrawal can take up to 8 business days to arrive."
-                .into(),
+            why: format!(
+                "A closed account cannot withdraw; the balance must be taken out first. \
+                 A withdrawal can take up to {} business days to arrive.",
+                timing.withdrawal_days
+            ),
             how_to_resolve: format!("Withdraw the full balance on {}.", page.money),
             amount: Some(b.available),
             clears_on: None,
@@ -558,19 +570,19 @@ pub fn assess(work: &PendingWork, now: DateTime<Utc>) -> Assessment {
         });
     }
 
-    items.extend(data_loss_advisories(kind));
+    items.extend(data_loss_advisories(profile, kind));
 
     Assessment {
         account: work.account.clone(),
         checked_at: now,
         items,
-        balances: b,
+        balances,
         earliest_close: earliest,
         already_closed: work.closed,
     }
 }
 
-fn contract_item(c: &Contract, kind: AccountKind, page: &Pages) -> ReviewItem {
+fn contract_item(c: &Contract, kind: AccountKind, page: &MenuPages) -> ReviewItem {
     let paused = c.status == ContractStatus::Paused;
     let who = match kind {
         AccountKind::Client => "freelancer",
@@ -615,52 +627,24 @@ fn contract_item(c: &Contract, kind: AccountKind, page: &Pages) -> ReviewItem {
     }
 }
 
-/// What vanishes with any account, whatever its state.
-fn data_loss_advisories(kind: AccountKind) -> Vec<ReviewItem> {
-    let mut items = vec![
-        ReviewItem {
-            id: "data:messages".into(),
+/// What vanishes with any account on this platform, whatever its state.
+fn data_loss_advisories(profile: &PlatformProfile, kind: AccountKind) -> Vec<ReviewItem> {
+    profile
+        .data_loss
+        .iter()
+        .filter(|d| d.kinds.is_empty() || d.kinds.contains(&kind))
+        .map(|d| ReviewItem {
+            id: d.id.into(),
             kind: ItemKind::DataLoss,
             severity: Severity::Advisory,
-            title: "Messages disappear with the account".into(),
-            why: "The platform offers no message export; once closed, conversations and \
-                  shared files are out of reach."
-                .into(),
-            how_to_resolve: "Export them in the next step.".into(),
+            title: d.title.into(),
+            why: d.why.into(),
+            how_to_resolve: d.how.into(),
             amount: None,
             clears_on: None,
             resolution: None,
-        },
-        ReviewItem {
-            id: "data:history".into(),
-            kind: ItemKind::DataLoss,
-            severity: Severity::Advisory,
-            title: "Work history, reviews and invoices go too".into(),
-            why: "Your reviews and job history are proof of your track record, and invoices \
-                  and tax forms may be needed for years."
-                .into(),
-            how_to_resolve: "Export them in the next step; download tax forms from \
-                             Reports › Tax Documents."
-                .into(),
-            amount: None,
-            clears_on: None,
-            resolution: None,
-        },
-    ];
-    if kind != AccountKind::Client {
-        items.push(ReviewItem {
-            id: "data:clients".into(),
-            kind: ItemKind::DataLoss,
-            severity: Severity::Advisory,
-            title: "Clients lose the way to reach you".into(),
-            why: "Messages on the platform stop working for both sides once you close.".into(),
-            how_to_resolve: "Send farewell notes with your contact details (hand-off step).".into(),
-            amount: None,
-            clears_on: None,
-            resolution: None,
-        });
-    }
-    items
+        })
+        .collect()
 }
 
 /// A change made to a demo account from Offboard, kept in the saved state so
@@ -686,6 +670,7 @@ mod tests {
         DisputeStatus, JobPostStatus, Milestone, MilestoneStatus, OfferStatus, ProposalStatus,
         TransactionKind,
     };
+    use crate::model::profile::testing::DEMO;
     use chrono::Weekday;
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
@@ -1045,7 +1030,7 @@ mod tests {
             owed: Money::ZERO,
         };
 
-        let a = assess(&work, now());
+        let a = assess(&DEMO, &work, now());
         let mut expected = vec![
             (
                 "contract:c-hourly".to_string(),
@@ -1191,7 +1176,7 @@ mod tests {
             ..Balances::default()
         };
 
-        let a = assess(&work, now());
+        let a = assess(&DEMO, &work, now());
         let mut expected = vec![
             (
                 "contract:c-9".to_string(),
@@ -1283,7 +1268,7 @@ mod tests {
             ..Balances::default()
         };
 
-        let a = assess(&work, now());
+        let a = assess(&DEMO, &work, now());
         let mut expected = vec![
             (
                 "contract:c-a".to_string(),
@@ -1345,7 +1330,7 @@ mod tests {
 
     #[test]
     fn nothing_pending_closes_now_with_only_advisories() {
-        let a = assess(&empty_work(AccountKind::Freelancer), now());
+        let a = assess(&DEMO, &empty_work(AccountKind::Freelancer), now());
         assert_eq!(shape(&a), data_loss(true));
         assert_eq!(a.blocker_count(), 0);
         assert_eq!(a.earliest_close, now());
@@ -1355,7 +1340,7 @@ mod tests {
     fn already_closed_is_reported() {
         let mut work = empty_work(AccountKind::Client);
         work.closed = true;
-        assert!(assess(&work, now()).already_closed);
+        assert!(assess(&DEMO, &work, now()).already_closed);
     }
 
     #[test]
@@ -1366,19 +1351,19 @@ mod tests {
             ContractKind::Hourly,
             ContractStatus::Active,
         )];
-        let a = assess(&work, now());
+        let a = assess(&DEMO, &work, now());
         assert_eq!(a.earliest_close, at(2026, 12, 9, 0, 0, 0));
         assert_eq!(a.earliest_close.weekday(), Weekday::Wed);
         // On the Sunday the week is the same, so is the date.
         let sunday = at(2026, 11, 29, 22, 0, 0);
         assert_eq!(
-            assess(&work, sunday).earliest_close,
+            assess(&DEMO, &work, sunday).earliest_close,
             at(2026, 12, 9, 0, 0, 0)
         );
         // The next Monday starts a new week: a week later.
         let monday = at(2026, 11, 30, 9, 0, 0);
         assert_eq!(
-            assess(&work, monday).earliest_close,
+            assess(&DEMO, &work, monday).earliest_close,
             at(2026, 12, 16, 0, 0, 0)
         );
     }
@@ -1391,7 +1376,7 @@ mod tests {
             ContractKind::FixedPrice,
             ContractStatus::Active,
         )];
-        let a = assess(&work, now());
+        let a = assess(&DEMO, &work, now());
         assert_eq!(a.earliest_close, now());
         assert_eq!(a.blocker_count(), 1);
     }
@@ -1402,7 +1387,7 @@ mod tests {
         let mut c = contract("c-1", ContractKind::FixedPrice, ContractStatus::Active);
         c.milestones = vec![milestone("M1", dollars(400), MilestoneStatus::InEscrow)];
         work.open_contracts = vec![c];
-        let a = assess(&work, now());
+        let a = assess(&DEMO, &work, now());
         assert_eq!(a.earliest_close, at(2026, 11, 28, 10, 0, 0));
         assert_eq!(a.blocker_count(), 2);
     }
@@ -1425,7 +1410,7 @@ mod tests {
             ),
         ];
         work.balances.pending = dollars(150);
-        let a = assess(&work, now());
+        let a = assess(&DEMO, &work, now());
         assert_eq!(a.earliest_close, at(2026, 11, 30, 15, 0, 0));
         let pending = item(&a, "money:pending");
         assert_eq!(pending.clears_on, Some(at(2026, 11, 30, 15, 0, 0)));
@@ -1438,7 +1423,7 @@ mod tests {
         let mut work = empty_work(AccountKind::Freelancer);
         work.unsettled = vec![tx("t1", dollars(100), PaymentStatus::Pending, None)];
         work.balances.pending = dollars(100);
-        let a = assess(&work, now());
+        let a = assess(&DEMO, &work, now());
         assert_eq!(a.earliest_close, at(2026, 11, 28, 10, 0, 0));
         assert_eq!(
             item(&a, "money:pending").clears_on,
@@ -1450,7 +1435,7 @@ mod tests {
     fn money_in_review_without_a_date_waits_for_the_hourly_cycle() {
         let mut work = empty_work(AccountKind::Freelancer);
         work.balances.in_review = dollars(80);
-        let a = assess(&work, now());
+        let a = assess(&DEMO, &work, now());
         assert_eq!(a.earliest_close, at(2026, 12, 9, 0, 0, 0));
         assert_eq!(
             item(&a, "money:in-review").clears_on,
@@ -1468,7 +1453,7 @@ mod tests {
             Some(at(2026, 11, 20, 0, 0, 0)),
         )];
         work.balances.pending = dollars(10);
-        assert_eq!(assess(&work, now()).earliest_close, now());
+        assert_eq!(assess(&DEMO, &work, now()).earliest_close, now());
     }
 
     #[test]
@@ -1487,7 +1472,7 @@ mod tests {
         )];
         work.balances.in_review = dollars(70);
         assert_eq!(
-            assess(&work, now()).earliest_close,
+            assess(&DEMO, &work, now()).earliest_close,
             at(2026, 12, 10, 0, 0, 0)
         );
     }
@@ -1496,7 +1481,7 @@ mod tests {
     fn zero_balances_raise_no_money_items() {
         let mut work = empty_work(AccountKind::Freelancer);
         work.balances.owed = dollars(-5);
-        let a = assess(&work, now());
+        let a = assess(&DEMO, &work, now());
         assert!(
             a.items.iter().all(|i| !i.id.starts_with("money:")),
             "{:?}",

@@ -4,9 +4,12 @@
 
 pub mod demo;
 pub mod endpoint;
+pub mod fiverr;
+pub mod freelancer_com;
+pub mod guided;
+pub mod registry;
 pub mod synthetic;
 pub mod upwork;
-pub mod upwork_csv;
 
 use crate::model::account::{
     AccountSummary, Contract, Dispute, Feedback, JobPost, ManualCheck, MessageRoom, Offer,

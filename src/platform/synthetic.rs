@@ -544,7 +544,7 @@ impl Iterator for TransactionStream {
 impl Platform for SyntheticPlatform {
     fn id(&self) -> PlatformId {
         // The model has no id of its own for synthetic accounts yet.
-        PlatformId::Demo
+        super::demo::profile::DEMO.id.clone()
     }
 
     fn accounts(&self) -> Result<Vec<AccountSummary>, PlatformError> {

@@ -93,7 +93,8 @@ impl OffboardApp {
                 },
             });
         }
-        let (mut wizard, effects) = Wizard::resume(saved, now);
+        let (mut wizard, effects) =
+            Wizard::resume(saved, now, crate::platform::registry::profiles());
         wizard.notice = notice;
         let mut app = OffboardApp {
             wizard,
@@ -151,7 +152,7 @@ impl OffboardApp {
         let mut cx = PageContext {
             actions: Vec::new(),
             dialogs: self.dialogs.as_mut(),
-            can_act: self.wizard.progress.platform.acts_itself(),
+            can_act: self.wizard.profile().acts_itself,
         };
 
         egui::Panel::top("header")
@@ -241,7 +242,8 @@ fn header(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>, confirm_start_
                     *confirm_start_over = true;
                     ui.close();
                 }
-                if wizard.progress.platform == crate::model::account::PlatformId::Demo
+                // Only the demo can be put back as it started.
+                if wizard.profile().acts_itself
                     && ui
                         .button("Reset demo")
                         .on_hover_text("Restore the demo accounts to how they started")
@@ -254,11 +256,7 @@ fn header(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>, confirm_start_
             if let Some(account) = wizard.account() {
                 widgets::chip(
                     ui,
-                    &format!(
-                        "{} · {}",
-                        wizard.progress.platform.display_name(),
-                        account.username
-                    ),
+                    &format!("{} · {}", wizard.profile().name, account.username),
                     ACCENT,
                 );
             }

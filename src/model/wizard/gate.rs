@@ -8,8 +8,9 @@
 use super::FEEDBACK_LIMIT;
 use super::progress::Progress;
 use super::runtime::Loadable;
-use super::steps::{ChecklistItem, LeaveReason, Step};
+use super::steps::{LeaveReason, Step};
 use crate::model::account::ManualCheck;
+use crate::model::profile::PlatformProfile;
 use crate::model::review::Assessment;
 use chrono::{DateTime, Duration, Utc};
 
@@ -123,6 +124,9 @@ pub fn describe(blocks: &[CloseBlock]) -> Option<String> {
 /// What the gate reads: the saved progress and what is loaded now.
 pub struct GateInput<'a> {
     pub progress: &'a Progress,
+    /// The chosen platform's profile: its checklist, whether it closes
+    /// accounts itself.
+    pub profile: &'a PlatformProfile,
     pub assessment: &'a Loadable<Assessment>,
     /// `None` until the source's manual checks are loaded for the account.
     pub manual_checks: Option<&'a [ManualCheck]>,
@@ -194,7 +198,7 @@ pub fn close_blocks(input: &GateInput<'_>) -> Vec<CloseBlock> {
     } else if p.export.is_none() && !p.export_skipped {
         blocks.push(CloseBlock::NoExport);
     }
-    let unticked = unticked(p, input.manual_checks);
+    let unticked = unticked(input.profile, p, input.manual_checks);
     if unticked > 0 {
         blocks.push(CloseBlock::ChecklistOpen(unticked));
     }
@@ -208,9 +212,9 @@ pub fn close_blocks(input: &GateInput<'_>) -> Vec<CloseBlock> {
             username: account.username.clone(),
         });
     }
-    if !p.platform.acts_itself() && !p.closed_on_website {
+    if !input.profile.acts_itself && !p.closed_on_website {
         blocks.push(CloseBlock::NotClosedOnWebsite {
-            company: p.platform.company(),
+            company: input.profile.company,
         });
     }
     if input.closing {
@@ -219,10 +223,14 @@ pub fn close_blocks(input: &GateInput<'_>) -> Vec<CloseBlock> {
     blocks
 }
 
-/// Checklist items and loaded manual checks not ticked yet.
-pub fn unticked(progress: &Progress, manual_checks: Option<&[ManualCheck]>) -> usize {
-    let items = ChecklistItem::ALL
-        .iter()
+/// The platform's checklist items and loaded manual checks not ticked yet.
+pub fn unticked(
+    profile: &PlatformProfile,
+    progress: &Progress,
+    manual_checks: Option<&[ManualCheck]>,
+) -> usize {
+    let items = profile
+        .checklist_items()
         .filter(|item| !progress.checklist.contains(item))
         .count();
     let checks = manual_checks

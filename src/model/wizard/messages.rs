@@ -23,6 +23,13 @@ pub enum Action {
     RemoveCsvFile(PathBuf),
     /// Which kind of account the CSV files are from (`None`: as detected).
     SetCsvKind(Option<AccountKind>),
+    /// A guided platform's answer to one question (`None` clears it).
+    Answer {
+        question: String,
+        answer: Option<crate::model::questionnaire::Answer>,
+    },
+    /// The username a guided platform's receipt and letters name.
+    SetUsername(String),
     ConnectApi(ApiKeyForm),
     CancelConnectApi,
     DisconnectApi,

@@ -17,7 +17,8 @@ pub use runtime::{
 };
 pub use steps::{ChecklistItem, LeaveReason, Step};
 
-use super::account::{AccountSummary, ClientContact, ManualCheck, PlatformId, SectionCounts};
+use super::account::{AccountSummary, ClientContact, ManualCheck, SectionCounts};
+use super::profile::{ConnectForm, PlatformProfile, Profiles};
 use super::review::{AccountChange, Assessment, ChangeKind, ClosureOutcome, Resolution, assess};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeSet;
@@ -69,13 +70,21 @@ pub struct Wizard {
     refetch_pending_work: bool,
     /// The time of the last action, event or tick: the close gate's "now".
     seen_at: DateTime<Utc>,
+    /// Every platform this build offers; the wizard reads the chosen one's
+    /// profile for its rules, pages and texts.
+    profiles: Profiles,
 }
 
 impl Wizard {
     /// A wizard resumed from saved state (or `SavedState::default()` for a
     /// first launch). Returns the effects that load what the current step needs.
-    pub fn resume(saved: SavedState, now: DateTime<Utc>) -> (Wizard, Vec<Effect>) {
+    pub fn resume(
+        saved: SavedState,
+        now: DateTime<Utc>,
+        profiles: Profiles,
+    ) -> (Wizard, Vec<Effect>) {
         let mut wizard = Wizard {
+            profiles,
             progress: saved.progress,
             account_changes: saved.account_changes,
             accounts: Loadable::NotLoaded,
@@ -97,6 +106,14 @@ impl Wizard {
             notice: None,
             refetch_pending_work: false,
         };
+        // A platform this build does not offer (a file from a newer
+        // Offboard): start over on the default one rather than guess.
+        if profiles.find(&wizard.progress.platform).is_none() {
+            wizard.progress = Progress {
+                platform: profiles.default_profile().id.clone(),
+                ..Progress::default()
+            };
+        }
         // A saved step past what the data supports (e.g. a hand-edited file)
         // falls back to the first step that is not complete.
         if wizard.progress.furthest < wizard.progress.step {
@@ -124,6 +141,24 @@ impl Wizard {
 
     pub fn step(&self) -> Step {
         self.progress.step
+    }
+
+    /// The chosen platform's profile.
+    pub fn profile(&self) -> &'static PlatformProfile {
+        self.profiles.get(&self.progress.platform)
+    }
+
+    /// Every platform this build offers.
+    pub fn profiles(&self) -> Profiles {
+        self.profiles
+    }
+
+    /// The reasons for leaving the chosen kind of account is asked about
+    /// (a company owner is not asked whether clients are hard to find).
+    pub fn reasons(&self) -> &'static [LeaveReason] {
+        self.account()
+            .and_then(|a| self.profile().kind(a.kind))
+            .map_or(LeaveReason::WORKING, |k| k.reasons)
     }
 
     pub fn account(&self) -> Option<&AccountSummary> {
@@ -204,7 +239,7 @@ impl Wizard {
                 }
             }
             Step::Checklist => {
-                let left = gate::unticked(p, self.manual_checks.as_deref());
+                let left = gate::unticked(self.profile(), p, self.manual_checks.as_deref());
                 (left > 0).then(|| {
                     format!(
                         "Tick the {left} remaining checklist item{} to continue; tick those \
@@ -222,6 +257,7 @@ impl Wizard {
     fn gate_input(&self) -> GateInput<'_> {
         GateInput {
             progress: &self.progress,
+            profile: self.profile(),
             assessment: &self.assessment,
             manual_checks: self.manual_checks.as_deref(),
             export_running: self.export_job.is_running(),
@@ -350,13 +386,38 @@ impl Wizard {
                 self.progress.sources.csv_kind = kind;
                 self.reload_source()
             }
+            Action::Answer { question, answer } => {
+                let known = self
+                    .profile()
+                    .questionnaire()
+                    .is_some_and(|q| q.question(&question).is_some());
+                let before = self.progress.sources.answers.get(&question).cloned();
+                if !known || before == answer || self.busy_leaving() || self.is_closed() {
+                    return Vec::new();
+                }
+                let answers = &mut self.progress.sources.answers;
+                match answer {
+                    Some(answer) => answers.insert(question, answer),
+                    None => answers.remove(&question),
+                };
+                self.reload_source()
+            }
+            Action::SetUsername(name) => {
+                if self.progress.sources.username == name || self.busy_leaving() {
+                    return Vec::new();
+                }
+                self.progress.sources.username = name;
+                // The account list names the user: list it again (the
+                // chosen account's details follow the new list).
+                self.reload_source()
+            }
             Action::ConnectApi(key) => {
                 if self.api_auth == AuthState::Authorizing || self.is_closed() {
                     return Vec::new();
                 }
                 self.api_auth = AuthState::Authorizing;
                 vec![Effect::AuthorizeApi {
-                    platform: self.progress.platform,
+                    platform: self.progress.platform.clone(),
                     key,
                 }]
             }
@@ -374,7 +435,7 @@ impl Wizard {
                 self.accounts = Loadable::NotLoaded;
                 self.api_auth = AuthState::NotConnected;
                 vec![Effect::DisconnectApi {
-                    platform: self.progress.platform,
+                    platform: self.progress.platform.clone(),
                 }]
             }
             Action::ToggleManualCheck(id) => {
@@ -509,7 +570,7 @@ impl Wizard {
                 if self.busy_leaving() {
                     return Vec::new();
                 }
-                let platform = self.progress.platform;
+                let platform = self.progress.platform.clone();
                 self.progress = Progress {
                     platform,
                     ..Progress::default()
@@ -570,7 +631,7 @@ impl Wizard {
                 }
                 self.fetch_status = None;
                 self.assessment
-                    .finish(result.map(|work| assess(&work, now)));
+                    .finish(result.map(|work| assess(self.profile(), &work, now)));
                 if std::mem::take(&mut self.refetch_pending_work) {
                     return self.fetch_pending_work();
                 }
@@ -712,8 +773,9 @@ impl Wizard {
             }
             Event::ClosureChecked(check) => {
                 self.checking_closure = false;
+                let company = self.profile().company;
                 if let Some(receipt) = &mut self.progress.receipt {
-                    receipt.record_check(check);
+                    receipt.record_check(company, check);
                 }
                 Vec::new()
             }
@@ -776,7 +838,7 @@ impl Wizard {
     ) -> Receipt {
         Receipt {
             closed_at: outcome.closed_at,
-            platform: self.progress.platform,
+            platform: self.progress.platform.clone(),
             account,
             reason: self.reason_text(),
             feedback: self.progress.feedback.clone(),
@@ -873,8 +935,10 @@ impl Wizard {
     /// API sources first find out whether the user has connected; the
     /// others list their accounts at once.
     fn connect_platform(&mut self) -> Effect {
-        let platform = self.progress.platform;
-        if platform == PlatformId::Upwork && self.api_auth != AuthState::Connected {
+        let platform = self.progress.platform.clone();
+        if matches!(self.profile().connect, ConnectForm::ApiKey)
+            && self.api_auth != AuthState::Connected
+        {
             return Effect::CheckApiConnection {
                 platform,
                 sources: self.progress.sources.clone(),
@@ -885,7 +949,7 @@ impl Wizard {
 
     fn load_accounts(&self) -> Effect {
         Effect::LoadAccounts {
-            platform: self.progress.platform,
+            platform: self.progress.platform.clone(),
             changes: self.account_changes.clone(),
             sources: self.progress.sources.clone(),
         }
@@ -912,7 +976,12 @@ impl Wizard {
         self.export_preview = Loadable::NotLoaded;
         self.clients = Loadable::NotLoaded;
         self.manual_checks = None;
-        if self.progress.platform != PlatformId::UpworkCsv {
+        // Sources whose accounts come from what the user gives (files,
+        // answers) list them again; the others did not change.
+        if !matches!(
+            self.profile().connect,
+            ConnectForm::Files | ConnectForm::Questionnaire(_)
+        ) {
             return Vec::new();
         }
         self.accounts.begin();

@@ -3,7 +3,7 @@
 
 use super::runtime::SourceSettings;
 use super::steps::{ChecklistItem, LeaveReason, Step};
-use crate::model::account::{AccountSummary, PlatformId};
+use crate::model::account::{AccountSummary, DEFAULT_PLATFORM, PlatformId};
 use crate::model::closure_check::ClosureCheck;
 use crate::model::review::AccountChange;
 use chrono::{DateTime, Utc};
@@ -52,8 +52,8 @@ pub struct Receipt {
 impl Receipt {
     /// Records what checking the platform after closing observed, with
     /// the sentence the receipt shows for it.
-    pub fn record_check(&mut self, check: ClosureCheck) {
-        self.evidence = Some(check.sentence(self.platform.company()));
+    pub fn record_check(&mut self, company: &str, check: ClosureCheck) {
+        self.evidence = Some(check.sentence(company));
         self.check = Some(check);
     }
 }
@@ -94,7 +94,7 @@ impl Default for Progress {
         Progress {
             step: Step::Welcome,
             furthest: Step::Welcome,
-            platform: PlatformId::Demo,
+            platform: DEFAULT_PLATFORM,
             account: None,
             reason: None,
             other_reason: String::new(),

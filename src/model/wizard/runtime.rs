@@ -101,6 +101,12 @@ pub struct SourceSettings {
     #[serde(default)]
     pub csv_kind: Option<AccountKind>,
     pub api_base: Option<String>,
+    /// A guided platform's answers, by question id.
+    #[serde(default)]
+    pub answers: crate::model::questionnaire::Answers,
+    /// The username a guided platform's receipt and letters name.
+    #[serde(default)]
+    pub username: String,
 }
 
 /// Text that must not show up in logs or debug output (an API secret).

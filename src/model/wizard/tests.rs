@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::closure_check::ClosureCheck;
+use crate::model::profile::testing;
 use crate::model::review::PendingWork;
 
 mod properties;
@@ -100,7 +101,7 @@ fn work_loaded(w: &mut Wizard, work: PendingWork, at: DateTime<Utc>) -> Vec<Effe
 
 /// A first launch with the demo accounts listed.
 fn fresh() -> Wizard {
-    let (mut w, _) = Wizard::resume(SavedState::default(), now());
+    let (mut w, _) = Wizard::resume(SavedState::default(), now(), testing::profiles());
     w.handle(Event::AccountsLoaded(Ok(accounts())), now());
     w
 }
@@ -166,13 +167,13 @@ fn fetch() -> Effect {
 
 #[test]
 fn first_launch_starts_on_welcome_and_loads_accounts() {
-    let (w, effects) = Wizard::resume(SavedState::default(), now());
+    let (w, effects) = Wizard::resume(SavedState::default(), now(), testing::profiles());
     assert_eq!(w.step(), Step::Welcome);
     assert_eq!(w.progress.furthest, Step::Welcome);
     assert_eq!(
         effects,
         vec![Effect::LoadAccounts {
-            platform: PlatformId::Demo,
+            platform: testing::DEMO.id.clone(),
             changes: Vec::new(),
             sources: SourceSettings::default(),
         }]
@@ -210,7 +211,7 @@ fn connect_needs_an_account() {
 
 #[test]
 fn accounts_cannot_be_chosen_before_they_are_listed() {
-    let (mut w, _) = Wizard::resume(SavedState::default(), now());
+    let (mut w, _) = Wizard::resume(SavedState::default(), now(), testing::profiles());
     w.apply(Action::Next, now());
     assert_eq!(
         w.apply(Action::ChooseAccount("freelancer".into()), now()),
@@ -298,7 +299,7 @@ fn over_long_saved_feedback_blocks_next_with_the_excess() {
         },
         account_changes: Vec::new(),
     };
-    let (mut w, _) = Wizard::resume(saved, now());
+    let (mut w, _) = Wizard::resume(saved, now(), testing::profiles());
     assert_eq!(
         w.next_blocked_reason().as_deref(),
         Some("Shorten your feedback by 3 characters to continue.")
@@ -355,7 +356,10 @@ fn pending_work_loaded_runs_assess() {
     let later = now() + Duration::minutes(5);
     let work = blocked_work(&freelancer(), 2);
     work_loaded(&mut w, work.clone(), later);
-    assert_eq!(w.assessment, Loadable::Loaded(assess(&work, later)));
+    assert_eq!(
+        w.assessment,
+        Loadable::Loaded(assess(&testing::DEMO, &work, later))
+    );
     let a = w.assessment.value().expect("loaded");
     assert_eq!(a.checked_at, later);
     assert_eq!(a.blocker_count(), 2);
@@ -734,7 +738,7 @@ fn next_on_confirm_closes_with_a_draft_receipt() {
     let effects = w.apply(Action::Next, now());
     let draft = Receipt {
         closed_at: now(),
-        platform: PlatformId::Demo,
+        platform: testing::DEMO.id.clone(),
         account: freelancer(),
         reason: "I found work outside the platform".into(),
         feedback: String::new(),
@@ -1141,7 +1145,7 @@ fn closed_ok_goes_to_done_with_a_full_receipt() {
 
     let receipt = Receipt {
         closed_at: outcome().closed_at,
-        platform: PlatformId::Demo,
+        platform: testing::DEMO.id.clone(),
         account: freelancer(),
         reason: "Other: Moving abroad".into(),
         feedback: "Fees went up.".into(),
@@ -1321,7 +1325,7 @@ fn saved_state_round_trips_and_resumes_on_the_same_step() -> Result<(), serde_js
     let back: SavedState = serde_json::from_str(&json)?;
     assert_eq!(back, saved);
 
-    let (r, effects) = Wizard::resume(back, now());
+    let (r, effects) = Wizard::resume(back, now(), testing::profiles());
     assert_eq!(r.step(), Step::Checklist);
     assert_eq!(r.progress, w.progress);
     assert_eq!(r.account_changes, w.account_changes);
@@ -1329,7 +1333,7 @@ fn saved_state_round_trips_and_resumes_on_the_same_step() -> Result<(), serde_js
         effects,
         vec![
             Effect::LoadAccounts {
-                platform: PlatformId::Demo,
+                platform: testing::DEMO.id.clone(),
                 changes: w.account_changes.clone(),
                 sources: SourceSettings::default(),
             },
@@ -1346,14 +1350,14 @@ fn saved_state_round_trips_and_resumes_on_the_same_step() -> Result<(), serde_js
 fn resuming_on_review_fetches_pending_work() -> Result<(), serde_json::Error> {
     let w = walk_to(Step::Review);
     let json = serde_json::to_string(&w.saved_state())?;
-    let (r, effects) = Wizard::resume(serde_json::from_str(&json)?, now());
+    let (r, effects) = Wizard::resume(serde_json::from_str(&json)?, now(), testing::profiles());
     assert_eq!(r.step(), Step::Review);
     assert_eq!(r.progress.furthest, Step::Review);
     assert_eq!(
         effects,
         vec![
             Effect::LoadAccounts {
-                platform: PlatformId::Demo,
+                platform: testing::DEMO.id.clone(),
                 changes: Vec::new(),
                 sources: SourceSettings::default(),
             },
@@ -1373,14 +1377,14 @@ fn a_state_with_a_receipt_resumes_on_done() -> Result<(), serde_json::Error> {
     // Even if the step on file says otherwise.
     saved.progress.step = Step::Confirm;
     let json = serde_json::to_string(&saved)?;
-    let (r, effects) = Wizard::resume(serde_json::from_str(&json)?, now());
+    let (r, effects) = Wizard::resume(serde_json::from_str(&json)?, now(), testing::profiles());
     assert_eq!(r.step(), Step::Done);
     assert!(r.is_closed());
     assert_eq!(r.progress.receipt, w.progress.receipt);
     assert_eq!(
         effects,
         vec![Effect::LoadAccounts {
-            platform: PlatformId::Demo,
+            platform: testing::DEMO.id.clone(),
             changes: w.account_changes.clone(),
             sources: SourceSettings::default(),
         }]
@@ -1400,14 +1404,14 @@ fn done_without_a_receipt_resumes_on_confirm() {
         },
         account_changes: Vec::new(),
     };
-    let (r, effects) = Wizard::resume(saved, now());
+    let (r, effects) = Wizard::resume(saved, now(), testing::profiles());
     assert_eq!(r.step(), Step::Confirm);
     assert!(!r.is_closed());
     assert_eq!(
         effects,
         vec![
             Effect::LoadAccounts {
-                platform: PlatformId::Demo,
+                platform: testing::DEMO.id.clone(),
                 changes: Vec::new(),
                 sources: SourceSettings::default(),
             },
@@ -1432,7 +1436,7 @@ fn a_step_past_furthest_raises_furthest() {
         },
         account_changes: Vec::new(),
     };
-    let (r, _) = Wizard::resume(saved, now());
+    let (r, _) = Wizard::resume(saved, now(), testing::profiles());
     assert_eq!(r.step(), Step::Feedback);
     assert_eq!(r.progress.furthest, Step::Feedback);
 }
@@ -1504,7 +1508,7 @@ fn reset_demo_clears_account_changes_and_reloads() {
     assert_eq!(
         effects,
         vec![Effect::LoadAccounts {
-            platform: PlatformId::Demo,
+            platform: testing::DEMO.id.clone(),
             changes: Vec::new(),
             sources: SourceSettings::default(),
         }]
@@ -1654,7 +1658,7 @@ fn fetch_progress_shows_while_loading_and_cancel_is_sent() {
 #[test]
 fn csv_files_reload_the_source_and_manual_checks_gate_the_checklist() {
     let mut w = fresh();
-    w.apply(Action::ChoosePlatform(PlatformId::UpworkCsv), now());
+    w.apply(Action::ChoosePlatform(testing::FILES.id.clone()), now());
     let effects = w.apply(
         Action::AddCsvFiles(vec![PathBuf::from("/tmp/a.csv")]),
         now(),
@@ -1663,12 +1667,13 @@ fn csv_files_reload_the_source_and_manual_checks_gate_the_checklist() {
         effects,
         vec![
             Effect::LoadAccounts {
-                platform: PlatformId::UpworkCsv,
+                platform: testing::FILES.id.clone(),
                 changes: Vec::new(),
                 sources: SourceSettings {
                     csv_files: vec![PathBuf::from("/tmp/a.csv")],
                     csv_kind: None,
                     api_base: None,
+                    ..SourceSettings::default()
                 },
             },
             Effect::Save(Box::new(w.saved_state())),
@@ -1721,12 +1726,12 @@ fn csv_files_reload_the_source_and_manual_checks_gate_the_checklist() {
 #[test]
 fn closing_on_the_website_must_be_confirmed_where_offboard_cannot_close() {
     let mut w = walk_to(Step::Confirm);
-    w.progress.platform = PlatformId::UpworkCsv;
+    w.progress.platform = testing::FILES.id.clone();
     work_loaded(&mut w, clear_work(&freelancer()), now());
     w.apply(Action::TypeName("maya".into()), now());
     assert_eq!(
         w.close_blocked_reason().as_deref(),
-        Some("Close the account on Upwork's website, then tick that you did.")
+        Some("Close the account on the test marketplace's website, then tick that you did.")
     );
     w.apply(Action::SetClosedOnWebsite(true), now());
     assert_eq!(w.close_blocked_reason(), None);
@@ -1809,7 +1814,7 @@ fn a_saved_state_that_opens_on_confirm_must_pass_every_step() {
         },
         account_changes: Vec::new(),
     };
-    let (mut w, effects) = Wizard::resume(saved, now());
+    let (mut w, effects) = Wizard::resume(saved, now(), testing::profiles());
     // Confirm loads the review and the source's manual checks.
     assert!(effects.contains(&fetch()));
     assert!(effects.contains(&Effect::LoadClients {
@@ -1821,7 +1826,7 @@ fn a_saved_state_that_opens_on_confirm_must_pass_every_step() {
     for expected in [
         CloseBlock::NoReason,
         CloseBlock::NoExport,
-        CloseBlock::ChecklistOpen(ChecklistItem::ALL.len()),
+        CloseBlock::ChecklistOpen(testing::DEMO.checklist.len()),
         CloseBlock::ManualChecksNotLoaded,
     ] {
         assert!(
@@ -1871,7 +1876,7 @@ fn a_stale_review_keeps_the_gate_shut_until_rechecked() {
 
 #[test]
 fn the_gate_names_each_step_still_open_in_order() {
-    let w = Wizard::resume(SavedState::default(), now()).0;
+    let w = Wizard::resume(SavedState::default(), now(), testing::profiles()).0;
     let blocks = w.close_blocks();
     let steps: Vec<Step> = blocks.iter().map(CloseBlock::step).collect();
     let mut sorted = steps.clone();
@@ -1885,7 +1890,7 @@ fn the_gate_names_each_step_still_open_in_order() {
 #[test]
 fn a_closing_not_yet_verified_can_be_checked_again_and_the_receipt_follows() {
     let mut w = ready_to_close();
-    w.progress.platform = PlatformId::Upwork;
+    w.progress.platform = testing::API.id.clone();
     let could_not = ClosureCheck::CouldNotCheck {
         at: now(),
         problem: "offline".into(),

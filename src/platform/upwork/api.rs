@@ -36,3 +36,41 @@ pub use client::{
 pub use mapping::{UNKNOWN_AUTHOR, parse_date, parse_money};
 pub use platform::{FetchProgress, ProgressSink, UpworkPlatform};
 pub use queries::{QUERIES, Query, required_permissions};
+
+/// Upwork's API as a platform, with the given token source and endpoint.
+/// Every path to the API passes here: the token goes nowhere else than an
+/// endpoint [`check_api_endpoint`](crate::platform::endpoint::check_api_endpoint) allows.
+pub fn connect_platform(
+    tokens: std::sync::Arc<dyn TokenSource>,
+    api_base: Option<&str>,
+    today: chrono::DateTime<chrono::Utc>,
+) -> Result<Box<dyn crate::platform::Platform>, crate::platform::PlatformError> {
+    use crate::platform::PlatformError;
+    let mut config = ApiConfig::default();
+    if let Some(base) = api_base {
+        config.base_url = base.to_string();
+    }
+    crate::platform::endpoint::check_api_endpoint(&config.base_url)
+        .map_err(PlatformError::Refused)?;
+    let api = UpworkApi::new(config, tokens).map_err(PlatformError::from)?;
+    let platform = UpworkPlatform::connect(api, today).map_err(PlatformError::from)?;
+    Ok(Box::new(platform))
+}
+
+/// Opens Upwork's API with the saved key (registry entry).
+pub fn open(
+    _profile: &'static crate::model::profile::PlatformProfile,
+    context: &crate::platform::registry::OpenContext<'_>,
+) -> Result<Box<dyn crate::platform::Platform>, crate::platform::PlatformError> {
+    use crate::platform::PlatformError;
+    let tokens = context
+        .credentials
+        .token_source()
+        .map_err(PlatformError::Refused)?
+        .ok_or_else(|| PlatformError::Refused("connect with your API key first".into()))?;
+    connect_platform(
+        tokens,
+        context.credentials.endpoint(context.sources).as_deref(),
+        context.now,
+    )
+}

@@ -185,7 +185,10 @@ impl SecretStore {
         let file = match create_private_dir(dir).and_then(|()| open_lock_file(&path)) {
             Ok(file) => file,
             Err(e) => {
-                log::warn!("{} could not be opened, going on unlocked: {e}", path.display());
+                log::warn!(
+                    "{} could not be opened, going on unlocked: {e}",
+                    path.display()
+                );
                 return ProcessLock { _file: None };
             }
         };
@@ -197,7 +200,10 @@ impl SecretStore {
                     std::thread::sleep(std::time::Duration::from_millis(25));
                 }
                 Err(e) => {
-                    log::warn!("{} could not be locked, going on unlocked: {e}", path.display());
+                    log::warn!(
+                        "{} could not be locked, going on unlocked: {e}",
+                        path.display()
+                    );
                     return ProcessLock { _file: None };
                 }
             }
@@ -552,8 +558,14 @@ mod tests {
         names.sort();
         // The secrets and the empty file other Offboards lock to change them.
         let lock = format!("{SECRETS_LOCK}.lock");
-        assert_eq!(names, vec![std::ffi::OsString::from(SECRETS_FILE), lock.into()]);
-        assert_eq!(fs::metadata(data.join(format!("{SECRETS_LOCK}.lock")))?.len(), 0);
+        assert_eq!(
+            names,
+            vec![std::ffi::OsString::from(SECRETS_FILE), lock.into()]
+        );
+        assert_eq!(
+            fs::metadata(data.join(format!("{SECRETS_LOCK}.lock")))?.len(),
+            0
+        );
         assert_eq!(store.backend(), SecretBackend::File { path: path.clone() });
         let warning = store.backend().warning().unwrap_or_default();
         assert!(warning.contains("only you can read"), "{warning}");

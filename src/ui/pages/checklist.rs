@@ -1,7 +1,7 @@
 //! Step 7: the pre-close checklist and the client hand-off.
 
 use crate::model::handoff::farewell_draft;
-use crate::model::wizard::{Action, ChecklistItem, Loadable, Wizard};
+use crate::model::wizard::{Action, Loadable, Wizard};
 use crate::ui::app::PageContext;
 use crate::ui::widgets::{self, DANGER, MUTED};
 use egui::{RichText, Ui};
@@ -13,21 +13,22 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         "What no platform check catches, and a note for everyone who should hear from you.",
     );
     widgets::card(ui, |ui| {
-        let done = wizard.progress.checklist.len();
+        let entries = wizard.profile().checklist;
+        let done = entries
+            .iter()
+            .filter(|e| wizard.progress.checklist.contains(&e.item))
+            .count();
         ui.label(
-            RichText::new(format!(
-                "Before closing ({done} of {} done)",
-                ChecklistItem::ALL.len()
-            ))
-            .strong(),
+            RichText::new(format!("Before closing ({done} of {} done)", entries.len())).strong(),
         );
-        for item in ChecklistItem::ALL {
+        for entry in entries {
+            let item = entry.item;
             let mut ticked = wizard.progress.checklist.contains(&item);
             if ui.checkbox(&mut ticked, item.label()).changed() {
                 cx.act(Action::ToggleChecklist(item));
             }
             ui.indent(item.label(), |ui| {
-                ui.label(RichText::new(item.detail()).color(MUTED));
+                ui.label(RichText::new(entry.detail).color(MUTED));
             });
         }
     });
@@ -48,7 +49,7 @@ fn manual_checks(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         ui.label(
             RichText::new(format!(
                 "{} cannot show these; look them up on the website and tick each one that is true.",
-                wizard.progress.platform.display_name()
+                wizard.profile().name
             ))
             .color(MUTED),
         );

@@ -17,7 +17,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     );
     widgets::card(ui, |ui| {
         widgets::card_title(ui, "What will happen");
-        widgets::fact_row(ui, "Platform", wizard.progress.platform.display_name());
+        widgets::fact_row(ui, "Platform", wizard.profile().name);
         widgets::fact_row(
             ui,
             "Account",
@@ -92,11 +92,11 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             "Your profile disappears, you can no longer sign in, withdraw money, download \
              invoices or read messages, and clients can no longer reach you on the platform.",
         );
-        ui.label(
-            RichText::new(crate::model::closing::reactivation_summary(account.kind)).color(MUTED),
-        );
+        if let Some(kind) = wizard.profile().kind(account.kind) {
+            ui.label(RichText::new(kind.reactivation).color(MUTED));
+        }
     });
-    if !wizard.progress.platform.acts_itself() {
+    if !wizard.profile().acts_itself {
         ui.add_space(6.0);
         close_on_website(ui, wizard, account.kind, cx);
     }
@@ -139,13 +139,17 @@ fn close_on_website(
     kind: crate::model::account::AccountKind,
     cx: &mut PageContext<'_>,
 ) {
-    let guide = crate::model::closing::website_closing_steps(kind);
+    let profile = wizard.profile();
+    let company = profile.company;
+    let Some(guide) = profile.kind(kind).map(|k| &k.closing) else {
+        return;
+    };
     widgets::card(ui, |ui| {
-        widgets::card_title(ui, "Close it on Upwork's website");
+        widgets::card_title(ui, &format!("Close it on {company}'s website"));
         ui.label(
-            RichText::new(
-                "Upwork offers no way to close an account from another app. Do it there now:",
-            )
+            RichText::new(format!(
+                "{company} offers no way to close an account from another app. Do it there now:"
+            ))
             .color(MUTED),
         );
         for (i, step) in guide.steps.iter().enumerate() {
@@ -160,7 +164,10 @@ fn close_on_website(
         }
         let mut done = wizard.progress.closed_on_website;
         if ui
-            .checkbox(&mut done, "I have closed the account on Upwork's website")
+            .checkbox(
+                &mut done,
+                format!("I have closed the account on {company}'s website"),
+            )
             .changed()
         {
             cx.act(Action::SetClosedOnWebsite(done));

@@ -1,7 +1,8 @@
 //! Step 2: which platform, which account. API sources sign in with the
 //! user's own key; the CSV source takes the files the user downloaded.
 
-use crate::model::account::{AccountKind, PlatformId};
+use crate::model::account::AccountKind;
+use crate::model::profile::ConnectForm;
 use crate::model::wizard::{Action, ApiKeyForm, AuthState, Loadable, SecretText, Step, Wizard};
 use crate::ui::app::PageContext;
 use crate::ui::widgets::{self, DANGER, MUTED, WARNING};
@@ -38,27 +39,32 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     );
     widgets::card(ui, |ui| {
         widgets::card_title(ui, "Platform");
-        for platform in PlatformId::ALL {
-            let selected = wizard.progress.platform == platform;
-            if ui.radio(selected, platform.display_name()).clicked() && !selected {
-                cx.act(Action::ChoosePlatform(platform));
+        for profile in wizard.profiles().all() {
+            let selected = wizard.progress.platform == profile.id;
+            if ui.radio(selected, profile.name).clicked() && !selected {
+                cx.act(Action::ChoosePlatform(profile.id.clone()));
             }
-            ui.indent(platform.slug(), |ui| {
-                ui.label(RichText::new(platform.description()).color(MUTED));
+            ui.indent(profile.id.slug(), |ui| {
+                ui.label(RichText::new(profile.description).color(MUTED));
             });
         }
     });
     ui.add_space(6.0);
-    match wizard.progress.platform {
-        PlatformId::Upwork => {
+    let profile = wizard.profile();
+    match profile.connect {
+        ConnectForm::ApiKey => {
             if !api_connection(ui, wizard, cx) {
                 return;
             }
         }
-        PlatformId::UpworkCsv => csv_files(ui, wizard, cx),
-        PlatformId::Demo => {}
+        ConnectForm::Files => csv_files(ui, wizard, cx),
+        ConnectForm::Questionnaire(_) => super::questionnaire::username(ui, wizard, cx),
+        ConnectForm::Offline => {}
     }
     accounts(ui, wizard, cx);
+    if let ConnectForm::Questionnaire(questions) = profile.connect {
+        super::questionnaire::ui(ui, wizard, questions, cx);
+    }
     if wizard.account().is_some() && wizard.progress.furthest > Step::Connect {
         ui.label(
             RichText::new(
@@ -107,11 +113,14 @@ fn accounts(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                     ui.indent(&account.id, |ui| {
                         let since =
                             format!("member since {}", account.member_since.format("%B %Y"));
-                        let facts: Vec<&str> =
-                            [account.kind.label(), account.email.as_str(), since.as_str()]
-                                .into_iter()
-                                .filter(|fact| !fact.is_empty())
-                                .collect();
+                        let facts: Vec<&str> = [
+                            wizard.profile().kind_label(account.kind),
+                            account.email.as_str(),
+                            since.as_str(),
+                        ]
+                        .into_iter()
+                        .filter(|fact| !fact.is_empty())
+                        .collect();
                         ui.label(RichText::new(facts.join(" · ")).color(MUTED));
                     });
                 }

@@ -1,7 +1,7 @@
 //! Step 9: the receipt, what the platform keeps, reactivation and the
 //! erasure-request letter.
 
-use crate::model::closing::{erasure_letter, reactivation_text, receipt_text, retention_notice};
+use crate::model::closing::{erasure_letter, reactivation_text, receipt_text};
 use crate::model::wizard::{Action, Wizard};
 use crate::ui::app::PageContext;
 use crate::ui::widgets::{self, MUTED, SUCCESS};
@@ -12,6 +12,8 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         widgets::page_header(ui, "Done", "The account is not closed yet.");
         return;
     };
+    // The receipt's own platform: a receipt outlives a change of platform.
+    let profile = wizard.profiles().get(&receipt.platform);
     widgets::page_header(
         ui,
         "Your account is closed",
@@ -24,7 +26,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             "Closed",
             format!("{} UTC", receipt.closed_at.format("%Y-%m-%d %H:%M")),
         );
-        widgets::fact_row(ui, "Platform", receipt.platform.display_name());
+        widgets::fact_row(ui, "Platform", profile.name);
         widgets::fact_row(
             ui,
             "Account",
@@ -84,20 +86,23 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             ),
         }
         if ui.button("Copy receipt").clicked() {
-            ui.ctx().copy_text(receipt_text(receipt));
+            ui.ctx().copy_text(receipt_text(profile, receipt));
         }
     });
     ui.add_space(6.0);
     widgets::card(ui, |ui| {
         widgets::card_title(ui, "What the platform keeps");
-        for line in retention_notice(receipt.platform) {
+        for line in profile.after_care.retention {
             ui.label(format!("•  {line}"));
         }
     });
     ui.add_space(6.0);
     widgets::card(ui, |ui| {
         widgets::card_title(ui, "Changed your mind?");
-        ui.label(format!("To reactivate: {}", reactivation_text(receipt)));
+        ui.label(format!(
+            "To reactivate: {}",
+            reactivation_text(profile, receipt)
+        ));
     });
     ui.add_space(6.0);
     widgets::card(ui, |ui| {
@@ -109,7 +114,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             )
             .color(MUTED),
         );
-        let mut letter = erasure_letter(receipt);
+        let mut letter = erasure_letter(profile, receipt);
         let label = ui.label("Erasure request letter");
         ui.add(
             egui::TextEdit::multiline(&mut letter)
@@ -121,14 +126,14 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         .labelled_by(label.id);
         ui.horizontal(|ui| {
             if ui.button("Copy letter").clicked() {
-                ui.ctx().copy_text(erasure_letter(receipt));
+                ui.ctx().copy_text(erasure_letter(profile, receipt));
             }
             if ui.button("Save letter…").clicked()
                 && let Some(path) = cx.dialogs.save_file("erasure-request.txt")
             {
                 cx.act(Action::SaveText {
                     path,
-                    contents: erasure_letter(receipt),
+                    contents: erasure_letter(profile, receipt),
                 });
             }
         });

@@ -6,6 +6,7 @@ pub mod connect;
 pub mod done;
 pub mod export;
 pub mod feedback;
+pub mod questionnaire;
 pub mod reason;
 pub mod review;
 pub mod welcome;

@@ -22,7 +22,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                     .unwrap_or("Choose a reason…"),
             )
             .show_ui(ui, |ui| {
-                for reason in LeaveReason::ALL {
+                for &reason in wizard.reasons() {
                     if ui
                         .selectable_label(selected == Some(reason), reason.label())
                         .clicked()

@@ -5,7 +5,8 @@
 //! gate), nothing panics, and saved progress reads back the same.
 
 use super::*;
-use crate::model::account::ManualCheck;
+use crate::model::account::{ManualCheck, PlatformId};
+use crate::model::profile::testing;
 use proptest::prelude::*;
 
 /// One thing that can happen to the wizard.
@@ -30,7 +31,13 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 fn platform() -> impl Strategy<Value = PlatformId> {
-    prop::sample::select(PlatformId::ALL.to_vec())
+    prop::sample::select(
+        testing::profiles()
+            .all()
+            .iter()
+            .map(|p| p.id.clone())
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn account() -> impl Strategy<Value = AccountSummary> {
@@ -51,7 +58,7 @@ fn saved_state() -> impl Strategy<Value = SavedState> {
         (
             mostly(Step::Confirm, step()),
             mostly(Step::Confirm, step()),
-            mostly(PlatformId::Demo, platform()),
+            mostly(testing::DEMO.id.clone(), platform()),
             mostly(Some(freelancer()), prop::option::of(account())),
         ),
         (
@@ -194,10 +201,12 @@ fn may_close(w: &Wizard, now: DateTime<Utc>) -> bool {
         && review_ok
         && (p.export.is_some() || p.export_skipped)
         && !w.export_job.is_running()
-        && ChecklistItem::ALL.iter().all(|i| p.checklist.contains(i))
+        && w.profile()
+            .checklist_items()
+            .all(|i| p.checklist.contains(&i))
         && checks_ok
         && p.typed_name.trim() == account.username
-        && (p.platform.acts_itself() || p.closed_on_website)
+        && (w.profile().acts_itself || p.closed_on_website)
         && !w.closing
 }
 
@@ -208,8 +217,8 @@ fn round_trips(w: &Wizard) -> Result<(), TestCaseError> {
         serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(&back, &saved);
     // Resuming what was saved is stable: a second save and resume changes nothing.
-    let (resumed, _) = Wizard::resume(back, now());
-    let (again, _) = Wizard::resume(resumed.saved_state(), now());
+    let (resumed, _) = Wizard::resume(back, now(), testing::profiles());
+    let (again, _) = Wizard::resume(resumed.saved_state(), now(), testing::profiles());
     prop_assert_eq!(again.saved_state(), resumed.saved_state());
     Ok(())
 }
@@ -218,7 +227,7 @@ fn round_trips(w: &Wizard) -> Result<(), TestCaseError> {
 /// properties after each; returns how many times it closed.
 fn play(saved: SavedState, moves: Vec<Move>) -> Result<usize, TestCaseError> {
     let mut clock = now();
-    let (mut w, _) = Wizard::resume(saved, clock);
+    let (mut w, _) = Wizard::resume(saved, clock, testing::profiles());
     round_trips(&w)?;
     let mut closed = 0;
     for m in moves {

@@ -122,8 +122,10 @@ impl UpworkPlatform {
                     return Ok(Page::Last(Vec::new()));
                 }
                 let take = nodes.len().min(ROOM_STORIES_BATCH.parts);
-                let rooms: Vec<MessageRoom> =
-                    nodes.drain(..take).filter_map(|n| mapping::room(&n)).collect();
+                let rooms: Vec<MessageRoom> = nodes
+                    .drain(..take)
+                    .filter_map(|n| mapping::room(&n))
+                    .collect();
                 ready.extend(self.read_messages(&account, rooms)?);
             }
         })
@@ -148,16 +150,15 @@ impl UpworkPlatform {
             [one] => format!("Messages: {}", one.room.topic),
             many => format!("Messages of {} rooms", many.len()),
         };
-        let answers =
-            self.read_aliased(&ROOM_STORIES_BATCH, &calls, Some(&account.id), &what)?;
+        let answers = self.read_aliased(&ROOM_STORIES_BATCH, &calls, Some(&account.id), &what)?;
         for ((r, answer), vars) in reading.iter_mut().zip(answers).zip(calls) {
             self.story_page(account, r, answer, vars)?;
             while !r.cursor.finished {
                 let vars = story_vars(r);
                 let what = format!("Messages: {}", r.room.topic);
-                let answer = self
-                    .api
-                    .query(&queries::ROOM_STORIES, vars.clone(), Some(&account.id));
+                let answer =
+                    self.api
+                        .query(&queries::ROOM_STORIES, vars.clone(), Some(&account.id));
                 self.report(&what);
                 self.story_page(account, r, answer?, vars)?;
             }

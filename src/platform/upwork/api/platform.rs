@@ -171,7 +171,6 @@ fn data_warning(what: &str, query: &Query, error: &str) -> String {
     warning
 }
 
-
 /// The GraphQL errors that are about permissions or query shape, not data:
 /// worth a warning and an empty section rather than a failed fetch.
 fn soft(e: &ApiError) -> bool {
@@ -381,7 +380,6 @@ impl UpworkPlatform {
     fn guard(&self, query: &Query) -> PageGuard {
         PageGuard::new(query.field, self.api.config().max_pages)
     }
-
 
     // ------------------------------------------------------------ proposals
 
@@ -637,7 +635,7 @@ const ALL_CONTRACTS: &[ContractStatus] = &[
 
 impl Platform for UpworkPlatform {
     fn id(&self) -> PlatformId {
-        PlatformId::Upwork
+        crate::platform::upwork::profile::UPWORK_API.id.clone()
     }
 
     fn sees_account_state(&self) -> bool {
@@ -690,6 +688,7 @@ impl Platform for UpworkPlatform {
             open_disputes: Vec::new(),
             unsettled,
             balances,
+            answers: Default::default(),
         })
     }
 

@@ -238,7 +238,11 @@ pub const TIME_REPORT_BATCH: Aliased = Aliased {
 
 /// Every aliased document, for the tests.
 #[cfg(test)]
-const ALIASED: &[Aliased] = &[ROOM_STORIES_BATCH, TRANSACTION_HISTORY_BATCH, TIME_REPORT_BATCH];
+const ALIASED: &[Aliased] = &[
+    ROOM_STORIES_BATCH,
+    TRANSACTION_HISTORY_BATCH,
+    TIME_REPORT_BATCH,
+];
 
 /// Every query Offboard sends, for validation against the schema.
 pub const QUERIES: &[Query] = &[

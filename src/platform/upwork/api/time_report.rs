@@ -16,11 +16,11 @@
 
 use super::{PAGE, UpworkPlatform, data_warning, soft};
 use crate::model::account::{AccountSummary, TimeEntry};
-use crate::platform::{PlatformError, RecordStream};
 use crate::platform::upwork::api::client::{Answer, ApiError};
 use crate::platform::upwork::api::mapping::{self, at, list, text};
 use crate::platform::upwork::api::queries::{self, TIME_REPORT_BATCH};
 use crate::platform::upwork::api::stream::{Cursor, Page};
+use crate::platform::{PlatformError, RecordStream};
 use chrono::{Datelike, Months, NaiveDate};
 use serde_json::{Value, json};
 

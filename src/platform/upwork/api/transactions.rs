@@ -59,12 +59,12 @@ impl UpworkPlatform {
     ) -> RecordStream<'_, Transaction> {
         let account = account.clone();
         let last = month_start(self.today);
-        let mut months: VecDeque<NaiveDate> = std::iter::successors(
-            Some(month_start(account.member_since)),
-            |m| m.checked_add_months(Months::new(1)),
-        )
-        .take_while(|m| *m <= last)
-        .collect();
+        let mut months: VecDeque<NaiveDate> =
+            std::iter::successors(Some(month_start(account.member_since)), |m| {
+                m.checked_add_months(Months::new(1))
+            })
+            .take_while(|m| *m <= last)
+            .collect();
         let mut ready: VecDeque<Arc<Vec<Transaction>>> = VecDeque::new();
         let mut seen = 0u64;
         // Record ids of the month before: a server that reads the bounds
@@ -140,12 +140,8 @@ impl UpworkPlatform {
                 (Some(only), _) => format!("Transactions, {}", only.format("%B %Y")),
                 _ => "Transactions".to_string(),
             };
-            let answers = self.read_aliased(
-                &TRANSACTION_HISTORY_BATCH,
-                &calls,
-                Some(&account.id),
-                &what,
-            )?;
+            let answers =
+                self.read_aliased(&TRANSACTION_HISTORY_BATCH, &calls, Some(&account.id), &what)?;
             for (month, answer) in unread.iter().zip(answers) {
                 for error in &answer.errors {
                     self.warn(super::data_warning(

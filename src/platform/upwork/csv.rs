@@ -16,7 +16,6 @@
 //! currency" and "Currency" are kept in the description when the currency
 //! is not USD, never summed.
 
-use super::{Platform, PlatformError, RecordStream};
 use crate::model::account::{
     AccountKind, AccountSummary, Contract, Dispute, Feedback, JobPost, ManualCheck, MessageRoom,
     Offer, PaymentStatus, PlatformId, Profile, Proposal, SectionCounts, TeamMember, Transaction,
@@ -26,6 +25,7 @@ use crate::model::money::Money;
 use crate::model::review::{
     Balances, PendingWork, hourly_available_on, manual_payment_available_on,
 };
+use crate::platform::{Platform, PlatformError, RecordStream};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -562,7 +562,7 @@ impl Platform for UpworkCsvPlatform {
     }
 
     fn id(&self) -> PlatformId {
-        PlatformId::UpworkCsv
+        super::profile::UPWORK_CSV.id.clone()
     }
 
     fn accounts(&self) -> Result<Vec<AccountSummary>, PlatformError> {
@@ -1881,6 +1881,22 @@ fn fill_balances(built: &mut [Built], warnings: &mut Vec<String>) -> Result<Mone
     Ok(opening)
 }
 
+/// Opens the CSV files the user added (registry entry).
+pub fn open(
+    _profile: &'static crate::model::profile::PlatformProfile,
+    context: &crate::platform::registry::OpenContext<'_>,
+) -> Result<Box<dyn Platform>, PlatformError> {
+    let sources = context.sources;
+    if sources.csv_files.is_empty() {
+        return Err(PlatformError::Refused(
+            "add the transaction-history CSV files you downloaded from Upwork".into(),
+        ));
+    }
+    let platform = UpworkCsvPlatform::open_as(&sources.csv_files, sources.csv_kind, context.now)
+        .map_err(|e| PlatformError::Malformed(e.to_string()))?;
+    Ok(Box::new(platform))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2203,6 +2219,7 @@ mod tests {
         assert_eq!(b.owed, Money::from_cents(1_000));
         assert_eq!(b.available, Money::ZERO);
         let a = assess(
+            &crate::platform::upwork::profile::UPWORK_CSV,
             &p.pending_work(ACCOUNT_ID).unwrap_or_else(|e| panic!("{e}")),
             at(2026, 11, 23, 10),
         );

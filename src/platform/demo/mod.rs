@@ -9,6 +9,8 @@
 //! or closes is kept as a log of [`AccountChange`]s that the saved state
 //! replays on the next launch.
 
+pub mod profile;
+
 use super::{Platform, PlatformError, RecordStream, SectionCounts};
 use crate::model::account::{
     AccountKind, AccountSummary, Contract, ContractStatus, Dispute, DisputeStatus, Feedback,
@@ -30,10 +32,10 @@ use sha2::{Digest, Sha256};
 const SOURCES: [(&str, &str); 3] = [
     (
         "freelancer",
-        include_str!("../../assets/demo/freelancer.json"),
+        include_str!("../../../assets/demo/freelancer.json"),
     ),
-    ("client", include_str!("../../assets/demo/client.json")),
-    ("agency", include_str!("../../assets/demo/agency.json")),
+    ("client", include_str!("../../../assets/demo/client.json")),
+    ("agency", include_str!("../../../assets/demo/agency.json")),
 ];
 
 /// The service fee the demo charges freelancers and agencies on earnings.
@@ -185,7 +187,7 @@ impl DemoPlatform {
     /// Refuses, as the platform's close button does, while blockers remain.
     fn check_can_close(&self, account: &str, now: DateTime<Utc>) -> Result<(), PlatformError> {
         self.open(account)?;
-        let assessment = assess(&self.pending_work(account)?, now);
+        let assessment = assess(&profile::DEMO, &self.pending_work(account)?, now);
         let count = assessment.blocker_count();
         if let Some(first) = assessment.blockers().next() {
             let noun = if count == 1 { "blocker" } else { "blockers" };
@@ -200,7 +202,7 @@ impl DemoPlatform {
 
 impl Platform for DemoPlatform {
     fn id(&self) -> PlatformId {
-        PlatformId::Demo
+        profile::DEMO.id.clone()
     }
 
     fn accounts(&self) -> Result<Vec<AccountSummary>, PlatformError> {
@@ -257,6 +259,7 @@ impl Platform for DemoPlatform {
                 .collect(),
             open_contracts,
             balances,
+            answers: Default::default(),
         })
     }
 
@@ -745,6 +748,14 @@ shift_fields! {
     Message => sent;
 }
 
+/// Opens the demo (registry entry), replaying the user's changes.
+pub fn open(
+    _profile: &'static crate::model::profile::PlatformProfile,
+    context: &super::registry::OpenContext<'_>,
+) -> Result<Box<dyn Platform>, PlatformError> {
+    Ok(Box::new(DemoPlatform::new(context.now, context.changes)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -780,7 +791,7 @@ mod tests {
     #[test]
     fn lists_the_three_accounts_in_order() {
         let p = platform();
-        assert_eq!(p.id(), PlatformId::Demo);
+        assert_eq!(p.id(), profile::DEMO.id.clone());
         assert!(p.can_act());
         let accounts = p.accounts().unwrap();
         let ids: Vec<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
@@ -1087,7 +1098,7 @@ mod tests {
     /// Applies every blocker's resolution until none remain.
     fn resolve_everything(p: &mut DemoPlatform, account: &str, now: DateTime<Utc>) {
         for _ in 0..50 {
-            let assessment = assess(&p.pending_work(account).unwrap(), now);
+            let assessment = assess(&profile::DEMO, &p.pending_work(account).unwrap(), now);
             let resolutions: Vec<Resolution> = assessment
                 .blockers()
                 .map(|b| {
@@ -1118,7 +1129,7 @@ mod tests {
         let mut p = platform();
         let now = today();
         for id in IDS {
-            let before = assess(&p.pending_work(id).unwrap(), now);
+            let before = assess(&profile::DEMO, &p.pending_work(id).unwrap(), now);
             assert!(before.blocker_count() > 0, "{id} starts with blockers");
             resolve_everything(&mut p, id, now);
             let w = p.pending_work(id).unwrap();
@@ -1173,7 +1184,12 @@ mod tests {
         let PlatformError::Refused(message) = err else {
             panic!("expected a refusal, got {err:?}");
         };
-        let blockers = assess(&p.pending_work("freelancer").unwrap(), today()).blocker_count();
+        let blockers = assess(
+            &profile::DEMO,
+            &p.pending_work("freelancer").unwrap(),
+            today(),
+        )
+        .blocker_count();
         assert!(
             message.contains(&format!("{blockers} blockers")),
             "{message}"
@@ -1439,7 +1455,7 @@ mod tests {
             d.transactions.last().unwrap().balance_after,
             after.balances.available
         );
-        let blockers: Vec<Severity> = assess(&after, today())
+        let blockers: Vec<Severity> = assess(&profile::DEMO, &after, today())
             .blockers()
             .map(|b| b.severity)
             .collect();

@@ -1,0 +1,171 @@
+//! The demo platform's profile: a marketplace modelled on Upwork's rules,
+//! in neutral words, on which Offboard itself resolves and closes.
+
+use crate::model::account::{AccountKind, PlatformId};
+use crate::model::choices::{ChecklistItem, LeaveReason};
+use crate::model::profile::{
+    AfterCare, ChecklistEntry, ConnectForm, DataLoss, KindProfile, MenuPages, PaymentTiming,
+    PlatformProfile, WebsiteClosing,
+};
+
+pub static DEMO: PlatformProfile = PlatformProfile {
+    id: PlatformId::new("demo"),
+    name: "Demo platform",
+    company: "the demo platform",
+    description: "A built-in marketplace with realistic sample accounts. Works offline; \
+                  nothing you do here touches a real account.",
+    connect: ConnectForm::Offline,
+    acts_itself: true,
+    kinds: KINDS,
+    payment: PaymentTiming {
+        in_review_why: "Hourly earnings stay in the client's review window and cannot be \
+                        withdrawn until {date}. Closing before then forfeits your access to \
+                        them.",
+        pending_why: "Approved milestone and bonus payments are held for 5 days; this money \
+                      is released on {date}.",
+        hold_days: 5,
+        weekly_hourly_cycle: true,
+        withdrawal_days: 8,
+    },
+    checklist: CHECKLIST,
+    after_care: AfterCare {
+        retention: &[
+            "Financial records (transactions, invoices, tax forms) are kept for as long as tax \
+             and anti-money-laundering law requires, typically 7 years.",
+            "Contracts, messages and dispute records may be kept to defend legal claims.",
+            "Reviews you left for others can stay on their profiles, without your name.",
+            "Your profile stops being public at once, and you can no longer sign in to \
+             download anything.",
+            "Everything else can be erased on request: send the letter below. The platform \
+             must answer within one month (GDPR Article 12(3)).",
+        ],
+        privacy_contact: "privacy@demo-platform.example",
+        privacy_postal: None,
+        recovery: "Closed by mistake? A freelancer signs in within 5 years and follows the \
+                   reactivation link sent by email; otherwise contact support with your username \
+                   and the closing reference on this receipt.",
+        data_copy: "The demo keeps no data beyond what Offboard exports.",
+    },
+    data_loss: DATA_LOSS,
+};
+
+const KINDS: &[KindProfile] = &[
+    KindProfile {
+        kind: AccountKind::Freelancer,
+        label: "Freelancer",
+        pages: MenuPages {
+            contracts: "My Jobs › All Contracts",
+            proposals: "Find Work › My Proposals",
+            offers: "Find Work › My Proposals › Offers",
+            job_posts: "Jobs › My Jobs",
+            team: "Settings › Members & Permissions",
+            money: "Reports › Overview and Settings › Get Paid",
+            disputes: "Contract page › Dispute",
+        },
+        reasons: LeaveReason::WORKING,
+        closing: WebsiteClosing {
+            url: "https://demo-platform.example/settings/account",
+            steps: &["Offboard closes the demo account itself."],
+        },
+        reactivation: "A freelancer account can be reactivated by logging in within 5 years; \
+                       after that it is gone.",
+        note: None,
+    },
+    KindProfile {
+        kind: AccountKind::Client,
+        label: "Client company owner",
+        pages: MenuPages {
+            contracts: "Hires › Contracts",
+            proposals: "Jobs › My Jobs",
+            offers: "Hires › Offers",
+            job_posts: "Jobs › My Jobs › Close job",
+            team: "Settings › Members & Permissions",
+            money: "Settings › Billing & Payments",
+            disputes: "Contract page › Dispute",
+        },
+        reasons: LeaveReason::HIRING,
+        closing: WebsiteClosing {
+            url: "https://demo-platform.example/settings/account",
+            steps: &["Offboard closes the demo account itself."],
+        },
+        reactivation: "A client account can only be reopened through support.",
+        note: None,
+    },
+    KindProfile {
+        kind: AccountKind::Agency,
+        label: "Agency owner",
+        pages: MenuPages {
+            contracts: "Agency Dashboard › Contracts",
+            proposals: "Find Work › My Proposals (agency)",
+            offers: "Find Work › Offers (agency)",
+            job_posts: "Jobs › My Jobs",
+            team: "Agency Profile › Members",
+            money: "Reports › Agency Financials › Get Paid",
+            disputes: "Contract page › Dispute",
+        },
+        reasons: LeaveReason::AGENCY,
+        closing: WebsiteClosing {
+            url: "https://demo-platform.example/agency/settings",
+            steps: &["Offboard closes the demo agency itself."],
+        },
+        reactivation: "A closed agency can only be reopened through support; your own \
+                       freelancer account stays open.",
+        note: None,
+    },
+];
+
+const CHECKLIST: &[ChecklistEntry] = &[
+    ChecklistEntry {
+        item: ChecklistItem::WithdrawEarnings,
+        detail: "Withdrawals can take up to 8 business days to arrive; keep the payout method \
+                 until they do.",
+    },
+    ChecklistEntry {
+        item: ChecklistItem::DownloadTaxForms,
+        detail: "Reports › Tax Documents. Whether they stay reachable after closing is unknown.",
+    },
+    ChecklistEntry {
+        item: ChecklistItem::DownloadCertificateOfEarnings,
+        detail: "Reports › Certificate of Earnings (1, 3, 6 or 12 months) and one invoice \
+                 download per month.",
+    },
+    ChecklistEntry {
+        item: ChecklistItem::RemovePaymentMethods,
+        detail: "Settings › Billing & Payments and Get Paid: remove cards, bank accounts and \
+                 PayPal.",
+    },
+    ChecklistEntry {
+        item: ChecklistItem::DisconnectLinkedLogins,
+        detail: "Settings › Password & Security: unlink sign-in providers.",
+    },
+    ChecklistEntry {
+        item: ChecklistItem::UpdateProfileLinks,
+        detail: "A link to a closed profile looks like a dead end to a future client.",
+    },
+];
+
+const DATA_LOSS: &[DataLoss] = &[
+    DataLoss {
+        id: "data:messages",
+        title: "Messages disappear with the account",
+        why: "The platform offers no message export; once closed, conversations and shared \
+              files are out of reach.",
+        how: "Export them in the next step.",
+        kinds: &[],
+    },
+    DataLoss {
+        id: "data:history",
+        title: "Work history, reviews and invoices go too",
+        why: "Your reviews and job history are proof of your track record, and invoices and \
+              tax forms may be needed for years.",
+        how: "Export them in the next step; download tax forms from Reports › Tax Documents.",
+        kinds: &[],
+    },
+    DataLoss {
+        id: "data:clients",
+        title: "Clients lose the way to reach you",
+        why: "Messages on the platform stop working for both sides once you close.",
+        how: "Send farewell notes with your contact details (hand-off step).",
+        kinds: &[AccountKind::Freelancer, AccountKind::Agency],
+    },
+];
