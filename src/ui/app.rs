@@ -2,52 +2,21 @@
 //! frame (header, step list, page, Back/Next), and hands the effects of
 //! each action to `jobs`.
 
+use super::dialogs::Dialogs;
+use super::file_choice::{DefaultFolders, FileChoices};
 use super::pages;
 use super::widgets::{self, ACCENT, DANGER, MUTED, PAGE_WIDTH, SUCCESS, WARNING};
 use crate::jobs::Jobs;
 use crate::model::wizard::{Action, Effect, Notice, NoticeKind, Step, Wizard};
 use crate::store::Loaded;
 use egui::{Margin, RichText, Ui};
-use std::path::PathBuf;
 use std::time::Duration;
-
-/// Native dialogs, behind a trait so tests inject paths.
-pub trait Dialogs {
-    fn pick_folder(&mut self) -> Option<PathBuf>;
-    fn pick_csv_files(&mut self) -> Vec<PathBuf>;
-    fn save_file(&mut self, suggested_name: &str) -> Option<PathBuf>;
-}
-
-/// The system's file dialogs (xdg portal on Linux).
-pub struct NativeDialogs;
-
-impl Dialogs for NativeDialogs {
-    fn pick_folder(&mut self) -> Option<PathBuf> {
-        rfd::FileDialog::new()
-            .set_title("Choose where to save your export")
-            .pick_folder()
-    }
-
-    fn pick_csv_files(&mut self) -> Vec<PathBuf> {
-        rfd::FileDialog::new()
-            .set_title("Add transaction-history CSV files")
-            .add_filter("CSV files", &["csv", "CSV"])
-            .pick_files()
-            .unwrap_or_default()
-    }
-
-    fn save_file(&mut self, suggested_name: &str) -> Option<PathBuf> {
-        rfd::FileDialog::new()
-            .set_title("Save as")
-            .set_file_name(suggested_name)
-            .save_file()
-    }
-}
 
 /// What a page may do besides sending actions.
 pub struct PageContext<'a> {
     pub actions: Vec<Action>,
-    pub dialogs: &'a mut dyn Dialogs,
+    /// File and folder choices: the system's dialogs or Offboard's browser.
+    pub files: &'a mut FileChoices,
     /// Whether the platform carries out resolutions itself (the demo does).
     pub can_act: bool,
 }
@@ -61,7 +30,7 @@ impl PageContext<'_> {
 pub struct OffboardApp {
     wizard: Wizard,
     jobs: Jobs,
-    dialogs: Box<dyn Dialogs>,
+    files: FileChoices,
     confirm_start_over: bool,
     /// Style and waker are set up on the first frame, when the context is known.
     started: bool,
@@ -69,7 +38,12 @@ pub struct OffboardApp {
 
 impl OffboardApp {
     /// Resume from what the store found and start loading the current step.
-    pub fn new(loaded: Loaded, jobs: Jobs, dialogs: Box<dyn Dialogs>) -> Self {
+    pub fn new(
+        loaded: Loaded,
+        jobs: Jobs,
+        dialogs: Box<dyn Dialogs>,
+        folders: DefaultFolders,
+    ) -> Self {
         let now = jobs.now();
         let saved = loaded.state();
         let mut notice = match loaded {
@@ -98,7 +72,7 @@ impl OffboardApp {
         let mut app = OffboardApp {
             wizard,
             jobs,
-            dialogs,
+            files: FileChoices::new(dialogs, folders),
             confirm_start_over: false,
             started: false,
         };
@@ -112,7 +86,7 @@ impl OffboardApp {
 
     /// Whether background work is still under way (tests wait on it).
     pub fn busy(&self) -> bool {
-        self.jobs.busy()
+        self.jobs.busy() || self.files.busy()
     }
 
     fn run_effects(&mut self, effects: Vec<Effect>) {
@@ -144,13 +118,18 @@ impl OffboardApp {
             self.started = true;
             widgets::install_style(ui.ctx());
             let waker_ctx = ui.ctx().clone();
-            self.jobs
-                .set_waker(std::sync::Arc::new(move || waker_ctx.request_repaint()));
+            let waker: crate::jobs::Waker =
+                std::sync::Arc::new(move || waker_ctx.request_repaint());
+            self.jobs.set_waker(waker.clone());
+            self.files.set_waker(waker);
         }
         self.pump();
+        for action in self.files.poll() {
+            self.apply(action);
+        }
         let mut cx = PageContext {
             actions: Vec::new(),
-            dialogs: self.dialogs.as_mut(),
+            files: &mut self.files,
             can_act: self.wizard.progress.platform.acts_itself(),
         };
 
@@ -305,13 +284,21 @@ fn notice(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
 
 fn navigation(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     ui.horizontal(|ui| {
-        if wizard.step() != Step::Welcome
-            && wizard.step() != Step::Done
-            && ui
+        if wizard.step() != Step::Welcome && wizard.step() != Step::Done {
+            if ui
                 .add_enabled(wizard.can_go_back(), egui::Button::new("Back"))
                 .clicked()
-        {
-            cx.act(Action::Back);
+            {
+                cx.act(Action::Back);
+            }
+            if !wizard.can_go_back() {
+                let why = if wizard.closing {
+                    "The account is being closed."
+                } else {
+                    "Cancel the export or let it finish first."
+                };
+                ui.label(RichText::new(why).color(MUTED));
+            }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if wizard.step() == Step::Done {

@@ -2,7 +2,12 @@
 //! read the wizard and send actions; they never do IO.
 
 pub mod app;
+pub mod dialogs;
+pub mod file_choice;
+pub mod folder_browser;
 pub mod pages;
 pub mod widgets;
 
-pub use app::{Dialogs, NativeDialogs, OffboardApp};
+pub use app::OffboardApp;
+pub use dialogs::{DialogDone, DialogKind, DialogOutcome, Dialogs, NativeDialogs};
+pub use file_choice::DefaultFolders;

@@ -191,7 +191,7 @@ pub fn step_list(ui: &mut Ui, wizard: &Wizard) -> Option<Step> {
         let response = if current {
             response.on_hover_text("You are here")
         } else {
-            response
+            response.on_disabled_hover_text("Finish the steps before this one first")
         };
         if response.clicked() && visitable {
             chosen = Some(step);

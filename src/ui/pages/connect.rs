@@ -4,6 +4,7 @@
 use crate::model::account::{AccountKind, PlatformId};
 use crate::model::wizard::{Action, ApiKeyForm, AuthState, Loadable, SecretText, Step, Wizard};
 use crate::ui::app::PageContext;
+use crate::ui::file_choice::{Purpose, Slot};
 use crate::ui::widgets::{self, DANGER, MUTED, WARNING};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
@@ -219,16 +220,21 @@ fn key_form(ui: &mut Ui, cx: &mut PageContext<'_>) {
             ui.end_row();
         });
     let ready = !draft.client_id.trim().is_empty() && !draft.client_secret.is_empty();
-    if ui
-        .add_enabled(ready, egui::Button::new("Connect with Upwork"))
-        .clicked()
-    {
-        cx.act(Action::ConnectApi(ApiKeyForm {
-            client_id: draft.client_id.clone(),
-            client_secret: SecretText(std::mem::take(&mut draft.client_secret)),
-            redirect_uri: draft.redirect_uri.clone(),
-        }));
-    }
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(ready, egui::Button::new("Connect with Upwork"))
+            .clicked()
+        {
+            cx.act(Action::ConnectApi(ApiKeyForm {
+                client_id: draft.client_id.clone(),
+                client_secret: SecretText(std::mem::take(&mut draft.client_secret)),
+                redirect_uri: draft.redirect_uri.clone(),
+            }));
+        }
+        if !ready {
+            ui.label(RichText::new("Enter the client ID and secret first.").color(MUTED));
+        }
+    });
     ui.data_mut(|d| d.insert_temp(id, draft));
 }
 
@@ -251,12 +257,29 @@ fn csv_files(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 }
             });
         }
-        if ui.button("Add CSV files…").clicked() {
-            let picked = cx.dialogs.pick_csv_files();
-            if !picked.is_empty() {
-                cx.act(Action::AddCsvFiles(picked));
+        let start_in = cx.files.folders.downloads.clone();
+        ui.horizontal_wrapped(|ui| {
+            let waiting = cx.files.waiting();
+            if ui
+                .add_enabled(!waiting, egui::Button::new("Add CSV files…"))
+                .on_hover_text("Opens your system's file picker")
+                .clicked()
+            {
+                cx.files.choose(Purpose::CsvFiles, start_in.clone());
             }
-        }
+            if ui
+                .button("Browse in Offboard…")
+                .on_hover_text("Offboard's own file browser, for when the system's does not open")
+                .clicked()
+            {
+                cx.files.browse(Purpose::CsvFiles, start_in);
+            }
+            if waiting {
+                ui.label(RichText::new("Waiting for the file dialog to close.").color(MUTED));
+            }
+        });
+        let actions = &mut cx.actions;
+        cx.files.ui(ui, Slot::CsvFiles, actions);
         if !files.is_empty() {
             ui.add_space(6.0);
             csv_kind(ui, wizard, cx);

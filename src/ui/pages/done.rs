@@ -4,6 +4,7 @@
 use crate::model::closing::{erasure_letter, reactivation_text, receipt_text, retention_notice};
 use crate::model::wizard::{Action, Wizard};
 use crate::ui::app::PageContext;
+use crate::ui::file_choice::{Purpose, Slot};
 use crate::ui::widgets::{self, MUTED, SUCCESS};
 use egui::{RichText, Ui};
 
@@ -123,14 +124,36 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             if ui.button("Copy letter").clicked() {
                 ui.ctx().copy_text(erasure_letter(receipt));
             }
-            if ui.button("Save letter…").clicked()
-                && let Some(path) = cx.dialogs.save_file("erasure-request.txt")
+            let purpose = || Purpose::SaveText {
+                suggested_name: "erasure-request.txt".into(),
+                contents: erasure_letter(receipt),
+            };
+            let start_in = receipt
+                .receipt_path
+                .as_ref()
+                .and_then(|p| p.parent())
+                .map(std::path::Path::to_path_buf)
+                .or_else(|| cx.files.folders.documents.clone());
+            let waiting = cx.files.waiting();
+            if ui
+                .add_enabled(!waiting, egui::Button::new("Save letter…"))
+                .on_hover_text("Opens your system's save dialog")
+                .clicked()
             {
-                cx.act(Action::SaveText {
-                    path,
-                    contents: erasure_letter(receipt),
-                });
+                cx.files.choose(purpose(), start_in.clone());
+            }
+            if ui
+                .button("Save with Offboard's browser…")
+                .on_hover_text("Offboard's own folder browser, for when the system's does not open")
+                .clicked()
+            {
+                cx.files.browse(purpose(), start_in);
+            }
+            if waiting {
+                ui.label(RichText::new("Waiting for the save dialog to close.").color(MUTED));
             }
         });
+        let actions = &mut cx.actions;
+        cx.files.ui(ui, Slot::SaveText, actions);
     });
 }
