@@ -959,3 +959,40 @@ fn csv_files_added_with_the_in_app_browser() -> TestResult {
     assert!(h.query_all_by_label("Choose CSV files").next().is_none());
     Ok(())
 }
+
+/// How long egui was asked to wait before the next frame (`None`: no frame
+/// until something happens).
+fn repaint_delay(h: &Harness<'_, OffboardApp>) -> Option<Duration> {
+    let delay = h
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)?
+        .repaint_delay;
+    (delay != Duration::MAX).then_some(delay)
+}
+
+/// An idle window asks for no frames; the review and close pages ask for
+/// one exactly when the re-check falls due, not every few seconds.
+#[test]
+fn idle_pages_request_no_periodic_repaints() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let mut h = harness(app(state.path(), InjectedDialogs::default()), 1000.0);
+    settle(&mut h);
+    // Away from the buttons, so no hover effect asks for frames.
+    h.hover_at(egui::pos2(1100.0, 600.0));
+    h.run_steps(3);
+    assert_eq!(repaint_delay(&h), None, "welcome");
+    walk_to_export(&mut h);
+    h.hover_at(egui::pos2(1100.0, 600.0));
+    h.run_steps(3);
+    assert_eq!(repaint_delay(&h), None, "export");
+    click(&mut h, "Back");
+    settle(&mut h);
+    assert_eq!(step_of(&h), Step::Review);
+    h.hover_at(egui::pos2(1100.0, 600.0));
+    h.run_steps(3);
+    // The clock is fixed in tests, so the re-check is a whole minute away.
+    let recheck = offboard::model::wizard::RECHECK_AFTER.to_std()?;
+    assert_eq!(repaint_delay(&h), Some(recheck), "review");
+    Ok(())
+}

@@ -10,7 +10,6 @@ use crate::jobs::Jobs;
 use crate::model::wizard::{Action, Effect, Notice, NoticeKind, Step, Wizard};
 use crate::store::Loaded;
 use egui::{Margin, RichText, Ui};
-use std::time::Duration;
 
 /// What a page may do besides sending actions.
 pub struct PageContext<'a> {
@@ -183,9 +182,12 @@ impl OffboardApp {
         for action in std::mem::take(&mut cx.actions) {
             self.apply(action);
         }
-        // Live re-checks need a frame now and then even when the user is idle.
-        if matches!(self.wizard.step(), Step::Review | Step::Confirm) {
-            ui.ctx().request_repaint_after(Duration::from_secs(5));
+        // Idle means no frames: workers and dialogs wake the window when they
+        // answer, so only the next timed change (a re-check) needs a timer.
+        let now = self.jobs.now();
+        if let Some(due) = self.wizard.next_timed_change(now) {
+            let delay = (due - now).to_std().unwrap_or_default();
+            ui.ctx().request_repaint_after(delay);
         }
     }
 }

@@ -8,7 +8,9 @@ mod progress;
 mod runtime;
 mod steps;
 
-pub use gate::{CloseBlock, CloseClearance, GateInput, MAX_REVIEW_AGE, clear_to_close};
+pub use gate::{
+    CloseBlock, CloseClearance, GateInput, MAX_REVIEW_AGE, clear_to_close, review_stale_at,
+};
 pub use messages::{Action, Effect, Event};
 pub use progress::{ExportRecord, Progress, Receipt, SavedState};
 pub use runtime::{
@@ -765,6 +767,30 @@ impl Wizard {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// The next moment something on the current page changes by itself
+    /// (the review's re-check falls due, or the review turns stale on the
+    /// close page), strictly after `now`. `None`: nothing changes until the
+    /// user acts or a worker reports, so the window need not wake.
+    pub fn next_timed_change(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let step = self.progress.step;
+        if !matches!(step, Step::Review | Step::Confirm) || self.closing {
+            return None;
+        }
+        let Loadable::Loaded(a) = &self.assessment else {
+            return None;
+        };
+        let recheck = self
+            .resolving
+            .is_empty()
+            .then_some(a.checked_at + RECHECK_AFTER);
+        let stale = (step == Step::Confirm).then(|| gate::review_stale_at(a.checked_at));
+        [recheck, stale]
+            .into_iter()
+            .flatten()
+            .filter(|due| *due > now)
+            .min()
     }
 
     /// The receipt the done page and the receipt file show.

@@ -1293,6 +1293,72 @@ fn tick_does_not_retry_a_failed_review() {
     assert_eq!(w.tick(now() + Duration::hours(1)), Vec::new());
 }
 
+// ----- timed changes (what the window wakes for) -----
+
+#[test]
+fn pages_without_live_checks_have_nothing_timed() {
+    for step in [Step::Connect, Step::Export, Step::Checklist] {
+        let w = walk_to(step);
+        assert_eq!(w.next_timed_change(now()), None, "{step:?}");
+        assert_eq!(
+            w.next_timed_change(now() + Duration::days(1)),
+            None,
+            "{step:?}"
+        );
+    }
+}
+
+#[test]
+fn the_review_wakes_for_its_recheck_and_not_before() {
+    let mut w = walk_to(Step::Review);
+    w.apply(Action::Recheck, now());
+    assert_eq!(
+        w.next_timed_change(now()),
+        None,
+        "loading: the answer wakes it"
+    );
+    work_loaded(&mut w, clear_work(&freelancer()), now());
+    let due = now() + RECHECK_AFTER;
+    assert_eq!(w.next_timed_change(now()), Some(due));
+    // Ticked just before: nothing to do, and still the same moment.
+    assert_eq!(w.tick(due - Duration::milliseconds(1)), Vec::new());
+    assert_eq!(
+        w.next_timed_change(due - Duration::milliseconds(1)),
+        Some(due)
+    );
+    // At that moment the tick re-checks, as scheduled.
+    assert_eq!(w.tick(due), vec![fetch()]);
+    assert_eq!(w.next_timed_change(due), None);
+}
+
+#[test]
+fn the_close_page_wakes_when_the_review_turns_stale() {
+    let mut w = walk_to(Step::Confirm);
+    work_loaded(&mut w, blocked_work(&freelancer(), 1), now());
+    assert_eq!(w.next_timed_change(now()), Some(now() + RECHECK_AFTER));
+    // A resolution under way holds the re-check back, so the next change
+    // is the moment the gate starts calling the review stale.
+    w.apply(Action::Resolve(withdraw("p-1")), now());
+    let stale_at = w.next_timed_change(now()).unwrap_or_default();
+    assert_eq!(stale_at, review_stale_at(now()));
+    let mut blocks_at = |t| {
+        assert_eq!(w.tick(t), Vec::new());
+        w.close_blocks()
+    };
+    let before = blocks_at(stale_at - Duration::nanoseconds(1));
+    assert!(
+        !before
+            .iter()
+            .any(|b| matches!(b, CloseBlock::ReviewStale { .. }))
+    );
+    let at = blocks_at(stale_at);
+    assert!(
+        at.iter()
+            .any(|b| matches!(b, CloseBlock::ReviewStale { .. }))
+    );
+    assert_eq!(w.next_timed_change(stale_at), None);
+}
+
 // ----- resuming -----
 
 #[test]
