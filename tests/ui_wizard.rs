@@ -996,3 +996,47 @@ fn idle_pages_request_no_periodic_repaints() -> TestResult {
     assert_eq!(repaint_delay(&h), Some(recheck), "review");
     Ok(())
 }
+
+/// With a dark system theme the pages are dark (snapshots of three), and
+/// More › Light switches to light and keeps that choice.
+#[test]
+fn dark_theme_follows_the_system_and_more_switches_it() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let app = app(state.path(), InjectedDialogs::default());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1120.0, 900.0))
+        .with_theme(egui::Theme::Dark)
+        .build_eframe(move |_cc| app);
+    settle(&mut h);
+    assert_eq!(h.ctx.theme(), egui::Theme::Dark);
+    h.snapshot("dark-01-welcome");
+    click(&mut h, "Start");
+    click(&mut h, "Maya Okafor (maya_okafor)");
+    next(&mut h);
+    click(&mut h, "Reason for leaving");
+    click(&mut h, "Privacy concerns");
+    next(&mut h);
+    next(&mut h);
+    settle(&mut h);
+    h.get_by_label_contains("Blockers (");
+    h.snapshot("dark-05-review");
+    next(&mut h);
+    settle(&mut h);
+    h.snapshot("dark-06-export");
+
+    click(&mut h, "More");
+    click(&mut h, "Light");
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    assert_eq!(h.ctx.theme(), egui::Theme::Light);
+    assert_eq!(
+        h.state().wizard().prefs.theme,
+        offboard::model::wizard::ThemeChoice::Light
+    );
+    let saved = std::fs::read_to_string(state.path().join("state.json"))?;
+    assert!(
+        saved.contains("\"theme\": \"light\"") || saved.contains("\"theme\":\"light\""),
+        "{saved}"
+    );
+    Ok(())
+}

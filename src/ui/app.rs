@@ -5,9 +5,9 @@
 use super::dialogs::Dialogs;
 use super::file_choice::{DefaultFolders, FileChoices};
 use super::pages;
-use super::widgets::{self, ACCENT, DANGER, MUTED, PAGE_WIDTH, SUCCESS, WARNING};
+use super::widgets::{self, PAGE_WIDTH};
 use crate::jobs::Jobs;
-use crate::model::wizard::{Action, Effect, Notice, NoticeKind, Step, Wizard};
+use crate::model::wizard::{Action, Effect, Notice, NoticeKind, Step, ThemeChoice, Wizard};
 use crate::store::Loaded;
 use egui::{Margin, RichText, Ui};
 
@@ -31,6 +31,8 @@ pub struct OffboardApp {
     jobs: Jobs,
     files: FileChoices,
     confirm_start_over: bool,
+    /// The theme last handed to egui; `None` before the first frame.
+    applied_theme: Option<ThemeChoice>,
     /// Style and waker are set up on the first frame, when the context is known.
     started: bool,
 }
@@ -73,6 +75,7 @@ impl OffboardApp {
             jobs,
             files: FileChoices::new(dialogs, folders),
             confirm_start_over: false,
+            applied_theme: None,
             started: false,
         };
         app.run_effects(effects);
@@ -86,6 +89,25 @@ impl OffboardApp {
     /// Whether background work is still under way (tests wait on it).
     pub fn busy(&self) -> bool {
         self.jobs.busy() || self.files.busy()
+    }
+
+    /// Hands the user's theme choice to egui when it changed. "As the
+    /// system" at start-up is egui's own default, so it is left alone (tests
+    /// pick their theme that way too).
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        let wanted = self.wizard.prefs.theme;
+        if self.applied_theme == Some(wanted) {
+            return;
+        }
+        if self.applied_theme.is_some() || wanted != ThemeChoice::System {
+            ctx.set_theme(match wanted {
+                ThemeChoice::System => egui::ThemePreference::System,
+                ThemeChoice::Light => egui::ThemePreference::Light,
+                ThemeChoice::Dark => egui::ThemePreference::Dark,
+            });
+            ctx.request_repaint();
+        }
+        self.applied_theme = Some(wanted);
     }
 
     fn run_effects(&mut self, effects: Vec<Effect>) {
@@ -122,6 +144,7 @@ impl OffboardApp {
             self.jobs.set_waker(waker.clone());
             self.files.set_waker(waker);
         }
+        self.apply_theme(ui.ctx());
         self.pump();
         for action in self.files.poll() {
             self.apply(action);
@@ -132,10 +155,11 @@ impl OffboardApp {
             can_act: self.wizard.progress.platform.acts_itself(),
         };
 
+        let colours = widgets::palette(ui);
         egui::Panel::top("header")
             .frame(
                 egui::Frame::new()
-                    .fill(egui::Color32::WHITE)
+                    .fill(colours.header_fill)
                     .inner_margin(Margin::symmetric(16, 10)),
             )
             .show(ui, |ui| {
@@ -145,7 +169,7 @@ impl OffboardApp {
         egui::Panel::bottom("navigation")
             .frame(
                 egui::Frame::new()
-                    .fill(egui::Color32::WHITE)
+                    .fill(colours.header_fill)
                     .inner_margin(Margin::symmetric(16, 10)),
             )
             .show(ui, |ui| navigation(ui, &self.wizard, &mut cx));
@@ -155,11 +179,11 @@ impl OffboardApp {
             .exact_size(210.0)
             .frame(
                 egui::Frame::new()
-                    .fill(egui::Color32::from_rgb(0xea, 0xee, 0xf1))
+                    .fill(colours.steps_fill)
                     .inner_margin(Margin::same(10)),
             )
             .show(ui, |ui| {
-                ui.label(RichText::new("Your progress").color(MUTED));
+                ui.label(RichText::new("Your progress").color(widgets::muted(ui)));
                 if let Some(step) = widgets::step_list(ui, &self.wizard) {
                     cx.act(Action::GoTo(step));
                 }
@@ -214,8 +238,16 @@ fn page(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
 
 fn header(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>, confirm_start_over: &mut bool) {
     ui.horizontal(|ui| {
-        ui.label(RichText::new("Offboard").strong().size(20.0).color(ACCENT));
-        ui.label(RichText::new("leave a freelance platform without losing anything").color(MUTED));
+        ui.label(
+            RichText::new("Offboard")
+                .strong()
+                .size(20.0)
+                .color(widgets::accent(ui)),
+        );
+        ui.label(
+            RichText::new("leave a freelance platform without losing anything")
+                .color(widgets::muted(ui)),
+        );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.menu_button("More", |ui| {
                 if ui.button("Start over").clicked() {
@@ -231,6 +263,14 @@ fn header(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>, confirm_start_
                     cx.act(Action::ResetDemo);
                     ui.close();
                 }
+                ui.separator();
+                ui.label(RichText::new("Theme").color(widgets::muted(ui)));
+                for choice in ThemeChoice::ALL {
+                    let selected = wizard.prefs.theme == choice;
+                    if ui.radio(selected, choice.label()).clicked() && !selected {
+                        cx.act(Action::SetTheme(choice));
+                    }
+                }
             });
             if let Some(account) = wizard.account() {
                 widgets::chip(
@@ -240,13 +280,13 @@ fn header(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>, confirm_start_
                         wizard.progress.platform.display_name(),
                         account.username
                     ),
-                    ACCENT,
+                    widgets::accent(ui),
                 );
             }
         });
     });
     if *confirm_start_over {
-        widgets::callout(ui, WARNING, |ui| {
+        widgets::callout(ui, widgets::warning(ui), |ui| {
             ui.label(
                 "Start over? Your answers, ticks and drafts are cleared. Exports already \
                  written stay on disk, and demo accounts keep their changes.",
@@ -269,9 +309,9 @@ fn notice(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         return;
     };
     let colour = match notice.kind {
-        NoticeKind::Info => SUCCESS,
-        NoticeKind::Warning => WARNING,
-        NoticeKind::Error => DANGER,
+        NoticeKind::Info => widgets::success(ui),
+        NoticeKind::Warning => widgets::warning(ui),
+        NoticeKind::Error => widgets::danger(ui),
     };
     widgets::callout(ui, colour, |ui| {
         ui.horizontal_wrapped(|ui| {
@@ -299,14 +339,14 @@ fn navigation(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 } else {
                     "Cancel the export or let it finish first."
                 };
-                ui.label(RichText::new(why).color(MUTED));
+                ui.label(RichText::new(why).color(widgets::muted(ui)));
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if wizard.step() == Step::Done {
                 ui.label(
                     RichText::new("Offboard keeps this receipt; you can close the window.")
-                        .color(MUTED),
+                        .color(widgets::muted(ui)),
                 );
                 return;
             }
@@ -316,19 +356,20 @@ fn navigation(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 Step::Confirm => "Close account",
                 _ => "Next",
             };
-            let button = if wizard.step() == Step::Confirm {
-                egui::Button::new(RichText::new(label).color(egui::Color32::WHITE).strong())
-                    .fill(DANGER)
+            let colours = widgets::palette(ui);
+            let fill = if wizard.step() == Step::Confirm {
+                colours.danger_fill
             } else {
-                egui::Button::new(RichText::new(label).color(egui::Color32::WHITE).strong())
-                    .fill(ACCENT)
+                colours.accent_fill
             };
+            let button =
+                egui::Button::new(RichText::new(label).color(colours.on_fill).strong()).fill(fill);
             let response = ui.add_enabled(blocked.is_none(), button);
             if response.clicked() {
                 cx.act(Action::Next);
             }
             if let Some(reason) = blocked {
-                ui.add(egui::Label::new(RichText::new(reason).color(MUTED)).wrap());
+                ui.add(egui::Label::new(RichText::new(reason).color(widgets::muted(ui))).wrap());
             }
         });
     });

@@ -4,7 +4,7 @@
 
 use super::dialogs::{DialogKind, DialogOutcome, Dialogs};
 use super::folder_browser::FolderBrowser;
-use super::widgets::{self, DANGER, MUTED};
+use super::widgets;
 use crate::jobs::Waker;
 use crate::model::wizard::Action;
 use egui::{RichText, Ui};
@@ -251,7 +251,7 @@ impl FileChoices {
                     RichText::new(
                         "The system's file dialog is open; it may be behind this window.",
                     )
-                    .color(MUTED),
+                    .color(widgets::muted(ui)),
                 );
                 if ui.button("Browse in Offboard instead").clicked()
                     && let Some(purpose) = self.waiting.take()
@@ -264,11 +264,11 @@ impl FileChoices {
         if let Some((failed_at, why)) = &self.failure
             && *failed_at == slot
         {
-            widgets::callout(ui, DANGER, |ui| {
+            widgets::callout(ui, widgets::danger(ui), |ui| {
                 ui.label(
                     RichText::new("The system's file dialog did not open")
                         .strong()
-                        .color(DANGER),
+                        .color(widgets::danger(ui)),
                 );
                 ui.label(RichText::new(why).monospace());
                 ui.label(

@@ -3,7 +3,7 @@
 //! a worker thread; the page only ever draws the last listing.
 
 use super::file_choice::{DefaultFolders, Purpose, parse_typed_path};
-use super::widgets::{self, DANGER, MUTED};
+use super::widgets;
 use crate::jobs::Waker;
 use crate::jobs::listing::{FolderListing, ListingReply, list_in_background};
 use egui::{RichText, Ui};
@@ -136,10 +136,10 @@ impl FolderBrowser {
             self.places_row(ui);
             self.look_in_row(ui);
             if let Some(note) = self.shown.as_ref().and_then(|l| l.note.as_ref()) {
-                ui.label(RichText::new(note).color(MUTED));
+                ui.label(RichText::new(note).color(widgets::muted(ui)));
             }
             if let Some(error) = &self.error {
-                ui.label(RichText::new(error).color(DANGER));
+                ui.label(RichText::new(error).color(widgets::danger(ui)));
             }
             if self.loading {
                 ui.horizontal(|ui| {
@@ -189,7 +189,7 @@ impl FolderBrowser {
             let typed = parse_typed_path(&self.path_text, home.as_deref());
             let go = ui.add_enabled(typed.is_ok(), egui::Button::new("Go"));
             if let Err(why) = &typed {
-                ui.label(RichText::new(*why).color(MUTED));
+                ui.label(RichText::new(*why).color(widgets::muted(ui)));
             }
             if let Ok(dir) = typed
                 && (go.clicked() || entered)
@@ -208,7 +208,7 @@ impl FolderBrowser {
         let folders = listing.folders.len();
         let rows = folders + listing.files.len();
         if rows == 0 {
-            ui.label(RichText::new("No folders here.").color(MUTED));
+            ui.label(RichText::new("No folders here.").color(widgets::muted(ui)));
         }
         let mut open = None;
         let row_height = ui.spacing().interact_size.y;
@@ -220,7 +220,7 @@ impl FolderBrowser {
                 for row in range {
                     if let Some(folder) = listing.folders.get(row) {
                         ui.horizontal(|ui| {
-                            ui.label(RichText::new("🗀").color(MUTED));
+                            ui.label(RichText::new("🗀").color(widgets::muted(ui)));
                             if ui
                                 .add(egui::Button::new(&folder.label).frame(false))
                                 .on_hover_text("Open this folder")
@@ -244,7 +244,7 @@ impl FolderBrowser {
         if listing.truncated {
             ui.label(
                 RichText::new("Only the first 5,000 entries are shown; type a path to go further.")
-                    .color(MUTED),
+                    .color(widgets::muted(ui)),
             );
         }
         if let Some(dir) = open {
@@ -302,11 +302,13 @@ impl FolderBrowser {
                 outcome = Outcome::Cancelled;
             }
             if !ready {
-                ui.label(RichText::new(why_not).color(MUTED));
+                ui.label(RichText::new(why_not).color(widgets::muted(ui)));
             }
         });
         if let (Some(dir), Purpose::ExportFolder) = (&dir, &self.purpose) {
-            ui.label(RichText::new(format!("Selected: {}", dir.display())).color(MUTED));
+            ui.label(
+                RichText::new(format!("Selected: {}", dir.display())).color(widgets::muted(ui)),
+            );
         }
         outcome
     }

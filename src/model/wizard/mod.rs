@@ -12,7 +12,7 @@ pub use gate::{
     CloseBlock, CloseClearance, GateInput, MAX_REVIEW_AGE, clear_to_close, review_stale_at,
 };
 pub use messages::{Action, Effect, Event};
-pub use progress::{ExportRecord, Progress, Receipt, SavedState};
+pub use progress::{ExportRecord, Progress, Receipt, SavedState, ThemeChoice, UiPrefs};
 pub use runtime::{
     ApiKeyForm, AuthState, ExportJob, FetchStatus, Loadable, Notice, NoticeKind, SecretText,
     SourceSettings, VerifyOutcome,
@@ -43,6 +43,8 @@ pub const RECHECK_AFTER: Duration = Duration::seconds(60);
 pub struct Wizard {
     pub progress: Progress,
     pub account_changes: Vec<AccountChange>,
+    /// How the window looks; saved with the progress, kept on Start over.
+    pub prefs: UiPrefs,
     pub accounts: Loadable<Vec<AccountSummary>>,
     pub assessment: Loadable<Assessment>,
     pub export_preview: Loadable<SectionCounts>,
@@ -80,6 +82,7 @@ impl Wizard {
         let mut wizard = Wizard {
             progress: saved.progress,
             account_changes: saved.account_changes,
+            prefs: saved.prefs,
             accounts: Loadable::NotLoaded,
             assessment: Loadable::NotLoaded,
             export_preview: Loadable::NotLoaded,
@@ -121,6 +124,7 @@ impl Wizard {
             schema_version: SCHEMA_VERSION,
             progress: self.progress.clone(),
             account_changes: self.account_changes.clone(),
+            prefs: self.prefs.clone(),
         }
     }
 
@@ -517,6 +521,10 @@ impl Wizard {
                     ..Progress::default()
                 };
                 self.reset_runtime();
+                Vec::new()
+            }
+            Action::SetTheme(theme) => {
+                self.prefs.theme = theme;
                 Vec::new()
             }
             Action::ResetDemo => {

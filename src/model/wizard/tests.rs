@@ -297,6 +297,7 @@ fn over_long_saved_feedback_blocks_next_with_the_excess() {
             ..Progress::default()
         },
         account_changes: Vec::new(),
+        prefs: UiPrefs::default(),
     };
     let (mut w, _) = Wizard::resume(saved, now());
     assert_eq!(
@@ -1293,6 +1294,36 @@ fn tick_does_not_retry_a_failed_review() {
     assert_eq!(w.tick(now() + Duration::hours(1)), Vec::new());
 }
 
+// ----- preferences -----
+
+#[test]
+fn the_theme_is_saved_and_outlives_start_over() {
+    let mut w = walk_to(Step::Reason);
+    let effects = w.apply(Action::SetTheme(ThemeChoice::Dark), now());
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Save(s) if s.prefs.theme == ThemeChoice::Dark)),
+        "{effects:?}"
+    );
+    w.apply(Action::StartOver, now());
+    assert_eq!(w.step(), Step::Welcome);
+    assert_eq!(w.prefs.theme, ThemeChoice::Dark);
+    let (resumed, _) = Wizard::resume(w.saved_state(), now());
+    assert_eq!(resumed.prefs.theme, ThemeChoice::Dark);
+}
+
+#[test]
+fn a_saved_file_from_before_preferences_reads_as_following_the_system() {
+    let mut json = serde_json::to_value(walk_to(Step::Reason).saved_state()).unwrap_or_default();
+    if let Some(object) = json.as_object_mut() {
+        object.remove("prefs");
+    }
+    let saved: SavedState = serde_json::from_value(json).unwrap_or_default();
+    assert_eq!(saved.progress.step, Step::Reason, "the file did not read");
+    assert_eq!(saved.prefs.theme, ThemeChoice::System);
+}
+
 // ----- timed changes (what the window wakes for) -----
 
 #[test]
@@ -1465,6 +1496,7 @@ fn done_without_a_receipt_resumes_on_confirm() {
             ..Progress::default()
         },
         account_changes: Vec::new(),
+        prefs: UiPrefs::default(),
     };
     let (r, effects) = Wizard::resume(saved, now());
     assert_eq!(r.step(), Step::Confirm);
@@ -1497,6 +1529,7 @@ fn a_step_past_furthest_raises_furthest() {
             ..Progress::default()
         },
         account_changes: Vec::new(),
+        prefs: UiPrefs::default(),
     };
     let (r, _) = Wizard::resume(saved, now());
     assert_eq!(r.step(), Step::Feedback);
@@ -1874,6 +1907,7 @@ fn a_saved_state_that_opens_on_confirm_must_pass_every_step() {
             ..Progress::default()
         },
         account_changes: Vec::new(),
+        prefs: UiPrefs::default(),
     };
     let (mut w, effects) = Wizard::resume(saved, now());
     // Confirm loads the review and the source's manual checks.

@@ -5,7 +5,7 @@ use crate::model::account::{AccountKind, PlatformId};
 use crate::model::wizard::{Action, ApiKeyForm, AuthState, Loadable, SecretText, Step, Wizard};
 use crate::ui::app::PageContext;
 use crate::ui::file_choice::{Purpose, Slot};
-use crate::ui::widgets::{self, DANGER, MUTED, WARNING};
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 use std::path::PathBuf;
 
@@ -45,7 +45,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 cx.act(Action::ChoosePlatform(platform));
             }
             ui.indent(platform.slug(), |ui| {
-                ui.label(RichText::new(platform.description()).color(MUTED));
+                ui.label(RichText::new(platform.description()).color(widgets::muted(ui)));
             });
         }
     });
@@ -66,7 +66,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 "Choosing another account clears the export, drafts and confirmation tied to \
                  this one.",
             )
-            .color(MUTED),
+            .color(widgets::muted(ui)),
         );
     }
 }
@@ -76,7 +76,9 @@ fn accounts(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         widgets::card_title(ui, "Account");
         match &wizard.accounts {
             Loadable::NotLoaded => {
-                ui.label(RichText::new("Connect above to see your accounts.").color(MUTED));
+                ui.label(
+                    RichText::new("Connect above to see your accounts.").color(widgets::muted(ui)),
+                );
             }
             Loadable::Loading { previous: None } => {
                 ui.horizontal(|ui| {
@@ -89,7 +91,8 @@ fn accounts(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 previous: None,
             } => {
                 ui.label(
-                    RichText::new(format!("Could not list the accounts: {message}")).color(DANGER),
+                    RichText::new(format!("Could not list the accounts: {message}"))
+                        .color(widgets::danger(ui)),
                 );
             }
             _ => {
@@ -113,11 +116,11 @@ fn accounts(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                                 .into_iter()
                                 .filter(|fact| !fact.is_empty())
                                 .collect();
-                        ui.label(RichText::new(facts.join(" · ")).color(MUTED));
+                        ui.label(RichText::new(facts.join(" · ")).color(widgets::muted(ui)));
                     });
                 }
                 if let Some(message) = wizard.accounts.error() {
-                    ui.label(RichText::new(message).color(DANGER));
+                    ui.label(RichText::new(message).color(widgets::danger(ui)));
                 }
             }
         }
@@ -161,7 +164,7 @@ fn api_connection(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) -> boo
             }
             AuthState::NotConnected | AuthState::Failed(_) => {
                 if let AuthState::Failed(message) = &wizard.api_auth {
-                    ui.label(RichText::new(message).color(DANGER));
+                    ui.label(RichText::new(message).color(widgets::danger(ui)));
                 }
                 key_form(ui, cx);
             }
@@ -169,17 +172,18 @@ fn api_connection(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) -> boo
         match &wizard.api_endpoint {
             Some(Ok(endpoint)) => {
                 ui.label(
-                    RichText::new(format!("Your sign-in goes only to {endpoint}")).color(MUTED),
+                    RichText::new(format!("Your sign-in goes only to {endpoint}"))
+                        .color(widgets::muted(ui)),
                 );
             }
             Some(Err(refused)) => {
-                ui.label(RichText::new(refused).color(DANGER));
+                ui.label(RichText::new(refused).color(widgets::danger(ui)));
             }
             None => {}
         }
         if let Some(warning) = &wizard.secret_storage_warning {
-            widgets::callout(ui, WARNING, |ui| {
-                ui.label(RichText::new(warning).color(WARNING));
+            widgets::callout(ui, widgets::warning(ui), |ui| {
+                ui.label(RichText::new(warning).color(widgets::warning(ui)));
             });
         }
     });
@@ -194,7 +198,7 @@ fn key_form(ui: &mut Ui, cx: &mut PageContext<'_>) {
              the redirect URI below. Offboard keeps the secret and tokens in your system \
              keyring, never in its own files.",
         )
-        .color(MUTED),
+        .color(widgets::muted(ui)),
     );
     let id = egui::Id::unique("offboard-api-key-draft");
     let mut draft: KeyDraft = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
@@ -232,7 +236,9 @@ fn key_form(ui: &mut Ui, cx: &mut PageContext<'_>) {
             }));
         }
         if !ready {
-            ui.label(RichText::new("Enter the client ID and secret first.").color(MUTED));
+            ui.label(
+                RichText::new("Enter the client ID and secret first.").color(widgets::muted(ui)),
+            );
         }
     });
     ui.data_mut(|d| d.insert_temp(id, draft));
@@ -246,7 +252,7 @@ fn csv_files(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 "Download them from Upwork under Reports › Transaction History (Download CSV). \
                  Add every period you have; overlapping rows are counted once.",
             )
-            .color(MUTED),
+            .color(widgets::muted(ui)),
         );
         let files: &[PathBuf] = &wizard.progress.sources.csv_files;
         for file in files {
@@ -275,7 +281,10 @@ fn csv_files(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 cx.files.browse(Purpose::CsvFiles, start_in);
             }
             if waiting {
-                ui.label(RichText::new("Waiting for the file dialog to close.").color(MUTED));
+                ui.label(
+                    RichText::new("Waiting for the file dialog to close.")
+                        .color(widgets::muted(ui)),
+                );
             }
         });
         let actions = &mut cx.actions;

@@ -5,7 +5,7 @@ use crate::model::closing::{erasure_letter, reactivation_text, receipt_text, ret
 use crate::model::wizard::{Action, Wizard};
 use crate::ui::app::PageContext;
 use crate::ui::file_choice::{Purpose, Slot};
-use crate::ui::widgets::{self, MUTED, SUCCESS};
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
@@ -18,8 +18,12 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         "Your account is closed",
         "Keep the receipt. Here is what happens next.",
     );
-    widgets::callout(ui, SUCCESS, |ui| {
-        ui.label(RichText::new("Receipt").strong().color(SUCCESS));
+    widgets::callout(ui, widgets::success(ui), |ui| {
+        ui.label(
+            RichText::new("Receipt")
+                .strong()
+                .color(widgets::success(ui)),
+        );
         widgets::fact_row(
             ui,
             "Closed",
@@ -51,11 +55,11 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 }
                 if checking {
                     ui.add(egui::Spinner::new());
-                    ui.label(RichText::new("Asking the platform…").color(MUTED));
+                    ui.label(RichText::new("Asking the platform…").color(widgets::muted(ui)));
                 } else {
                     ui.label(
                         RichText::new("Asks the platform whether the account is gone now.")
-                            .color(MUTED),
+                            .color(widgets::muted(ui)),
                     );
                 }
             });
@@ -108,7 +112,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 "Send this letter to the platform's privacy team. It asks them to erase what \
                  the law does not oblige them to keep, and to say what they keep and why.",
             )
-            .color(MUTED),
+            .color(widgets::muted(ui)),
         );
         let mut letter = erasure_letter(receipt);
         let label = ui.label("Erasure request letter");
@@ -150,7 +154,10 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 cx.files.browse(purpose(), start_in);
             }
             if waiting {
-                ui.label(RichText::new("Waiting for the save dialog to close.").color(MUTED));
+                ui.label(
+                    RichText::new("Waiting for the save dialog to close.")
+                        .color(widgets::muted(ui)),
+                );
             }
         });
         let actions = &mut cx.actions;

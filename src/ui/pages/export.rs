@@ -3,7 +3,7 @@
 use crate::model::wizard::{Action, ExportJob, Loadable, Wizard};
 use crate::ui::app::PageContext;
 use crate::ui::file_choice::{Purpose, Slot, parse_typed_path};
-use crate::ui::widgets::{self, DANGER, MUTED, SUCCESS, WARNING};
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
@@ -19,8 +19,12 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     ui.add_space(6.0);
     job(ui, wizard, cx);
     if let Some(record) = &wizard.progress.export {
-        widgets::callout(ui, SUCCESS, |ui| {
-            ui.label(RichText::new("Export complete").strong().color(SUCCESS));
+        widgets::callout(ui, widgets::success(ui), |ui| {
+            ui.label(
+                RichText::new("Export complete")
+                    .strong()
+                    .color(widgets::success(ui)),
+            );
             widgets::fact_row(
                 ui,
                 "Folder",
@@ -99,7 +103,8 @@ fn preview(ui: &mut Ui, wizard: &Wizard) {
             }
             Loadable::Failed { message, .. } => {
                 ui.label(
-                    RichText::new(format!("Could not count the records: {message}")).color(DANGER),
+                    RichText::new(format!("Could not count the records: {message}"))
+                        .color(widgets::danger(ui)),
                 );
             }
             _ => {
@@ -139,23 +144,23 @@ fn job(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                         .desired_width(f32::INFINITY),
                 );
                 if *cancelling {
-                    ui.label(RichText::new("Cancelling…").color(MUTED));
+                    ui.label(RichText::new("Cancelling…").color(widgets::muted(ui)));
                 } else if ui.button("Cancel").clicked() {
                     cx.act(Action::CancelExport);
                 }
             });
         }
         ExportJob::Cancelled => {
-            widgets::callout(ui, WARNING, |ui| {
+            widgets::callout(ui, widgets::warning(ui), |ui| {
                 ui.label("Export cancelled. What was written is kept; Resume export carries on from there.");
             });
         }
         ExportJob::Failed(message) => {
-            widgets::callout(ui, DANGER, |ui| {
+            widgets::callout(ui, widgets::danger(ui), |ui| {
                 ui.label(
                     RichText::new("The export did not finish")
                         .strong()
-                        .color(DANGER),
+                        .color(widgets::danger(ui)),
                 );
                 ui.label(message);
                 ui.label("Choose another folder or free some space, then Resume export.");
@@ -203,25 +208,25 @@ fn verification(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                         "Verified: {} files and {} records match the manifest",
                         outcome.files_checked, outcome.records
                     ))
-                    .color(SUCCESS),
+                    .color(widgets::success(ui)),
                 );
             }
             Loadable::Loaded(outcome) => {
                 ui.label(
                     RichText::new(format!("{} problems found", outcome.problems.len()))
-                        .color(DANGER)
+                        .color(widgets::danger(ui))
                         .strong(),
                 );
             }
             Loadable::Failed { message, .. } => {
-                ui.label(RichText::new(message).color(DANGER));
+                ui.label(RichText::new(message).color(widgets::danger(ui)));
             }
             Loadable::NotLoaded => {}
         }
     });
     if let Loadable::Loaded(outcome) = &wizard.verification {
         for (file, problem) in outcome.problems.iter().take(20) {
-            ui.label(RichText::new(format!("{file}: {problem}")).color(DANGER));
+            ui.label(RichText::new(format!("{file}: {problem}")).color(widgets::danger(ui)));
         }
         if outcome.problems.len() > 20 {
             ui.label(format!(
@@ -317,7 +322,7 @@ fn destination(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 Ok(_) => None,
             };
             if let Some(why) = why_not {
-                ui.label(RichText::new(why).color(MUTED));
+                ui.label(RichText::new(why).color(widgets::muted(ui)));
             }
         });
         ui.label(
@@ -326,7 +331,7 @@ fn destination(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                  (and the folder itself, if it does not exist yet).",
             )
             .small()
-            .color(MUTED),
+            .color(widgets::muted(ui)),
         );
         let actions = &mut cx.actions;
         cx.files.ui(ui, Slot::ExportFolder, actions);
