@@ -36,12 +36,16 @@ fn main() -> ExitCode {
         Some(store),
         clock,
     );
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Offboard")
+        .with_app_id(offboard::ui::APP_ID)
+        .with_inner_size([1120.0, 780.0])
+        .with_min_inner_size([820.0, 560.0]);
+    if let Some(icon) = offboard::ui::app_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Offboard")
-            .with_app_id("offboard")
-            .with_inner_size([1120.0, 780.0])
-            .with_min_inner_size([820.0, 560.0]),
+        viewport,
         ..Default::default()
     };
     let folders = DefaultFolders::from_system();
