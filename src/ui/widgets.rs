@@ -119,8 +119,12 @@ pub fn tint(colour: Color32, strength: f32, base: Color32) -> Color32 {
 }
 
 /// Both themes, roomier spacing, accent-coloured selection. Which theme
-/// shows is the user's choice (by default the system's).
+/// shows is the user's choice (by default the system's, light when the
+/// system does not say).
 pub fn install_style(ctx: &egui::Context) {
+    // Where the system does not say (no desktop portal), Offboard's own
+    // first look: light.
+    ctx.options_mut(|o| o.fallback_theme = egui::Theme::Light);
     for theme in [egui::Theme::Light, egui::Theme::Dark] {
         let p = palette_of(theme == egui::Theme::Dark);
         ctx.style_mut_of(theme, |style| {
