@@ -4,11 +4,11 @@
 use clap::Parser;
 use offboard::cli::{self, Cli};
 use offboard::jobs::{self, Jobs};
-use offboard::ui::{NativeDialogs, OffboardApp};
+use offboard::ui::{DefaultFolders, NativeDialogs, OffboardApp};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    offboard::ui::dialogs::install_logger();
     let args = Cli::parse();
     let clock = jobs::system_clock();
     let store = match cli::store_for(args.state_dir) {
@@ -36,14 +36,19 @@ fn main() -> ExitCode {
         Some(store),
         clock,
     );
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Offboard")
+        .with_app_id(offboard::ui::APP_ID)
+        .with_inner_size([1120.0, 780.0])
+        .with_min_inner_size([820.0, 560.0]);
+    if let Some(icon) = offboard::ui::app_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Offboard")
-            .with_app_id("offboard")
-            .with_inner_size([1120.0, 780.0])
-            .with_min_inner_size([820.0, 560.0]),
+        viewport,
         ..Default::default()
     };
+    let folders = DefaultFolders::from_system();
     let result = eframe::run_native(
         "Offboard",
         options,
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
                 loaded,
                 jobs,
                 Box::new(NativeDialogs),
+                folders,
             )))
         }),
     );

@@ -360,10 +360,15 @@ fn salvage(bytes: &[u8]) -> Option<SavedState> {
             })
             .unwrap_or_default()
     };
+    let prefs = value
+        .get("prefs")
+        .and_then(|prefs| serde_json::from_value(prefs.clone()).ok())
+        .unwrap_or_default();
     Some(SavedState {
         schema_version: SCHEMA_VERSION,
         progress,
         account_changes,
+        prefs,
     })
 }
 

@@ -8,7 +8,7 @@ mod upwork_server;
 use chrono::{DateTime, TimeZone, Utc};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use offboard::export;
 use offboard::jobs::{self, Clock, Jobs};
 use offboard::model::account::AccountKind;
@@ -18,7 +18,7 @@ use offboard::platform::demo::DemoPlatform;
 use offboard::platform::upwork::auth::OAuthEndpoints;
 use offboard::platform::upwork::secrets::SecretStore;
 use offboard::store::Store;
-use offboard::ui::{Dialogs, OffboardApp};
+use offboard::ui::{DefaultFolders, DialogDone, DialogKind, DialogOutcome, Dialogs, OffboardApp};
 use sha2::Digest;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -36,36 +36,52 @@ fn clock() -> Clock {
     Arc::new(now)
 }
 
-/// Stands in for the native dialogs: answers with prepared paths and
-/// records what was asked.
+/// Stands in for the native dialogs: answers with prepared paths (or a
+/// prepared failure) and records what was asked.
 #[derive(Clone, Default)]
 struct InjectedDialogs {
     folder: Option<PathBuf>,
     save_as: Option<PathBuf>,
     csv_files: Vec<PathBuf>,
+    /// Every dialog fails with this, as on a desktop without a portal.
+    failure: Option<String>,
     asked: Arc<Mutex<Vec<String>>>,
 }
 
+impl InjectedDialogs {
+    fn asked(&self) -> Vec<String> {
+        self.asked.lock().map(|a| a.clone()).unwrap_or_default()
+    }
+}
+
 impl Dialogs for InjectedDialogs {
-    fn pick_folder(&mut self) -> Option<PathBuf> {
-        if let Ok(mut asked) = self.asked.lock() {
-            asked.push("folder".into());
+    fn open(&mut self, kind: DialogKind, _start_in: Option<PathBuf>, done: DialogDone) {
+        let (asked, chosen) = match &kind {
+            DialogKind::Folder => ("folder".to_string(), self.folder.iter().cloned().collect()),
+            DialogKind::CsvFiles => ("csv".to_string(), self.csv_files.clone()),
+            DialogKind::SaveAs { suggested_name } => (
+                format!("save {suggested_name}"),
+                self.save_as.iter().cloned().collect::<Vec<_>>(),
+            ),
+        };
+        if let Ok(mut log) = self.asked.lock() {
+            log.push(asked);
         }
-        self.folder.clone()
+        done(match (&self.failure, chosen.is_empty()) {
+            (Some(why), _) => DialogOutcome::Failed(why.clone()),
+            (None, true) => DialogOutcome::Cancelled,
+            (None, false) => DialogOutcome::Chosen(chosen),
+        });
     }
+}
 
-    fn pick_csv_files(&mut self) -> Vec<PathBuf> {
-        if let Ok(mut asked) = self.asked.lock() {
-            asked.push("csv".into());
-        }
-        self.csv_files.clone()
-    }
-
-    fn save_file(&mut self, suggested_name: &str) -> Option<PathBuf> {
-        if let Ok(mut asked) = self.asked.lock() {
-            asked.push(format!("save {suggested_name}"));
-        }
-        self.save_as.clone()
+/// The user's folders as tests see them: fixed paths, so snapshots that
+/// show the default export folder are the same on every machine.
+fn test_folders() -> DefaultFolders {
+    DefaultFolders {
+        home: Some(PathBuf::from("/tmp/offboard-ui-test-home")),
+        documents: Some(PathBuf::from("/tmp/offboard-ui-test-home/Documents")),
+        downloads: None,
     }
 }
 
@@ -95,6 +111,14 @@ impl Drop for FixedDir {
 }
 
 fn app(state_dir: &Path, dialogs: InjectedDialogs) -> OffboardApp {
+    app_with_folders(state_dir, dialogs, test_folders())
+}
+
+fn app_with_folders(
+    state_dir: &Path,
+    dialogs: InjectedDialogs,
+    folders: DefaultFolders,
+) -> OffboardApp {
     let store = Store::new(state_dir);
     let loaded = store.load(now());
     // No keyring and no browser in tests: secrets go to a private file.
@@ -112,7 +136,7 @@ fn app(state_dir: &Path, dialogs: InjectedDialogs) -> OffboardApp {
         Some(store),
         clock(),
     );
-    OffboardApp::new(loaded, jobs, Box::new(dialogs))
+    OffboardApp::new(loaded, jobs, Box::new(dialogs), folders)
 }
 
 fn harness(app: OffboardApp, height: f32) -> Harness<'static, OffboardApp> {
@@ -684,6 +708,7 @@ fn upwork_api_signs_in_and_reviews_against_a_local_server() -> TestResult {
         offboard::store::Loaded::Fresh,
         jobs,
         Box::new(InjectedDialogs::default()),
+        test_folders(),
     );
     let mut h = harness(app, 1000.0);
     settle(&mut h);
@@ -757,5 +782,263 @@ fn upwork_api_signs_in_and_reviews_against_a_local_server() -> TestResult {
     assert_eq!(step_of(&h), Step::Connect);
     h.get_by_label("Connect with Upwork");
     let _ = token_thread.join();
+    Ok(())
+}
+
+/// Start to the export page with the freelancer, blockers left open (they
+/// gate closing, not exporting).
+fn walk_to_export(h: &mut Harness<'_, OffboardApp>) {
+    settle(h);
+    click(h, "Start");
+    click(h, "Maya Okafor (maya_okafor)");
+    next(h);
+    click(h, "Reason for leaving");
+    click(h, "Privacy concerns");
+    next(h);
+    next(h);
+    settle(h);
+    next(h);
+    settle(h);
+    assert_eq!(step_of(h), Step::Export);
+}
+
+/// Export, and return the folder the export was written to.
+fn export_and_wait(
+    h: &mut Harness<'_, OffboardApp>,
+) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    click(h, "Export");
+    h.get_by_label("Export complete");
+    let record = h
+        .state()
+        .wizard()
+        .progress
+        .export
+        .clone()
+        .ok_or("no export recorded")?;
+    assert!(export::verify(&record.folder).is_ok());
+    Ok(record.folder)
+}
+
+/// Without any dialog, the user types where the export goes; a folder that
+/// does not exist yet is made.
+#[test]
+fn export_folder_set_by_typing_its_path() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let target = tempfile::tempdir()?;
+    let typed = target.path().join("Typed exports").join("2026");
+    let dialogs = InjectedDialogs::default();
+    let mut h = harness(app(state.path(), dialogs.clone()), 1000.0);
+    walk_to_export(&mut h);
+    // The default is under Documents.
+    assert_eq!(
+        h.get_by_role_and_label(Role::TextInput, "Export folder")
+            .value()
+            .as_deref(),
+        Some("/tmp/offboard-ui-test-home/Documents/Offboard export")
+    );
+    // A relative path is refused, and Export says why it is disabled.
+    let field = h.get_by_role_and_label(Role::TextInput, "Export folder");
+    field.focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, "Export folder")
+        .type_text("exports");
+    h.run_steps(2);
+    h.get_by_label_contains("Type a full path");
+    assert!(h.get_by_label("Export").accesskit_node().is_disabled());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, "Export folder")
+        .type_text(&typed.display().to_string());
+    h.run_steps(2);
+    assert_eq!(
+        h.state().wizard().progress.export_parent,
+        Some(typed.clone())
+    );
+    let folder = export_and_wait(&mut h)?;
+    assert!(folder.starts_with(&typed), "{}", folder.display());
+    assert!(dialogs.asked().is_empty(), "no dialog was needed");
+    Ok(())
+}
+
+/// On a desktop without a portal or zenity the system's dialog fails: the
+/// page says so and opens Offboard's own browser, which picks the folder.
+#[test]
+fn export_folder_from_the_in_app_browser_when_the_dialog_fails() -> TestResult {
+    let state = tempfile::tempdir()?;
+    // A fixed path: the snapshot shows the browser's folder.
+    let documents = FixedDir::new("offboard-ui-test-documents")?;
+    for folder in ["Client work", "Taxes", "archive"] {
+        std::fs::create_dir(documents.path().join(folder))?;
+    }
+    let dialogs = InjectedDialogs {
+        failure: Some(
+            "Failed to pick folder with zenity: No such file or directory (os error 2)".into(),
+        ),
+        ..Default::default()
+    };
+    let folders = DefaultFolders {
+        home: Some(documents.path().to_path_buf()),
+        documents: Some(documents.path().to_path_buf()),
+        downloads: None,
+    };
+    let mut h = harness(
+        app_with_folders(state.path(), dialogs.clone(), folders),
+        1200.0,
+    );
+    walk_to_export(&mut h);
+    click(&mut h, "Choose folder…");
+    h.get_by_label("The system's file dialog did not open");
+    h.get_by_label_contains("No such file or directory");
+    // The default folder does not exist yet; the browser shows Documents.
+    h.get_by_label("Choose the export folder");
+    h.get_by_label_contains("showing the nearest folder that does");
+    h.snapshot("06-export-browser");
+    click(&mut h, "Client work");
+    h.get_by_label_contains("Selected: /tmp/offboard-ui-test-documents/Client work");
+    click(&mut h, "Use this folder");
+    let chosen = documents.path().join("Client work");
+    assert_eq!(
+        h.state().wizard().progress.export_parent,
+        Some(chosen.clone())
+    );
+    assert!(
+        h.query_all_by_label("Choose the export folder")
+            .next()
+            .is_none()
+    );
+    // The field shows the choice.
+    assert_eq!(
+        h.get_by_role_and_label(Role::TextInput, "Export folder")
+            .value()
+            .as_deref(),
+        Some(chosen.to_string_lossy().as_ref())
+    );
+    // The system's dialog is not tried again in this run.
+    click(&mut h, "Choose folder…");
+    h.get_by_label("Choose the export folder");
+    assert_eq!(dialogs.asked(), ["folder"]);
+    click(&mut h, "Cancel");
+    let folder = export_and_wait(&mut h)?;
+    assert!(folder.starts_with(&chosen));
+    Ok(())
+}
+
+/// CSV files can be added with Offboard's own browser: go to a folder by
+/// typing it, tick the files, add them.
+#[test]
+fn csv_files_added_with_the_in_app_browser() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/upwork-csv");
+    let downloads = tempfile::tempdir()?;
+    let name = "statements_2026-01-01_2026-10-15.csv";
+    std::fs::copy(fixtures.join(name), downloads.path().join(name))?;
+    std::fs::write(downloads.path().join("notes.txt"), "not a CSV")?;
+    let mut h = harness(app(state.path(), InjectedDialogs::default()), 1200.0);
+    settle(&mut h);
+    click(&mut h, "Start");
+    click(&mut h, "Upwork (downloaded CSV files)");
+    click(&mut h, "Browse in Offboard…");
+    h.get_by_label("Choose CSV files");
+    let field = h.get_by_role_and_label(Role::TextInput, "Look in");
+    field.focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, "Look in")
+        .type_text(&downloads.path().display().to_string());
+    h.run_steps(1);
+    click(&mut h, "Go");
+    assert!(h.query_all_by_label("notes.txt").next().is_none());
+    h.get_by_label("Tick at least one file.");
+    click(&mut h, name);
+    click(&mut h, "Add the ticked files");
+    assert_eq!(
+        h.state().wizard().progress.sources.csv_files,
+        vec![downloads.path().join(name)]
+    );
+    assert!(h.query_all_by_label("Choose CSV files").next().is_none());
+    Ok(())
+}
+
+/// How long egui was asked to wait before the next frame (`None`: no frame
+/// until something happens).
+fn repaint_delay(h: &Harness<'_, OffboardApp>) -> Option<Duration> {
+    let delay = h
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)?
+        .repaint_delay;
+    (delay != Duration::MAX).then_some(delay)
+}
+
+/// An idle window asks for no frames; the review and close pages ask for
+/// one exactly when the re-check falls due, not every few seconds.
+#[test]
+fn idle_pages_request_no_periodic_repaints() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let mut h = harness(app(state.path(), InjectedDialogs::default()), 1000.0);
+    settle(&mut h);
+    // Away from the buttons, so no hover effect asks for frames.
+    h.hover_at(egui::pos2(1100.0, 600.0));
+    h.run_steps(3);
+    assert_eq!(repaint_delay(&h), None, "welcome");
+    walk_to_export(&mut h);
+    h.hover_at(egui::pos2(1100.0, 600.0));
+    h.run_steps(3);
+    assert_eq!(repaint_delay(&h), None, "export");
+    click(&mut h, "Back");
+    settle(&mut h);
+    assert_eq!(step_of(&h), Step::Review);
+    h.hover_at(egui::pos2(1100.0, 600.0));
+    h.run_steps(3);
+    // The clock is fixed in tests, so the re-check is a whole minute away.
+    let recheck = offboard::model::wizard::RECHECK_AFTER.to_std()?;
+    assert_eq!(repaint_delay(&h), Some(recheck), "review");
+    Ok(())
+}
+
+/// With a dark system theme the pages are dark (snapshots of three), and
+/// More › Light switches to light and keeps that choice.
+#[test]
+fn dark_theme_follows_the_system_and_more_switches_it() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let app = app(state.path(), InjectedDialogs::default());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1120.0, 900.0))
+        .with_theme(egui::Theme::Dark)
+        .build_eframe(move |_cc| app);
+    settle(&mut h);
+    assert_eq!(h.ctx.theme(), egui::Theme::Dark);
+    h.snapshot("dark-01-welcome");
+    click(&mut h, "Start");
+    click(&mut h, "Maya Okafor (maya_okafor)");
+    next(&mut h);
+    click(&mut h, "Reason for leaving");
+    click(&mut h, "Privacy concerns");
+    next(&mut h);
+    next(&mut h);
+    settle(&mut h);
+    h.get_by_label_contains("Blockers (");
+    h.snapshot("dark-05-review");
+    next(&mut h);
+    settle(&mut h);
+    h.snapshot("dark-06-export");
+
+    click(&mut h, "More");
+    click(&mut h, "Light");
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    assert_eq!(h.ctx.theme(), egui::Theme::Light);
+    assert_eq!(
+        h.state().wizard().prefs.theme,
+        offboard::model::wizard::ThemeChoice::Light
+    );
+    let saved = std::fs::read_to_string(state.path().join("state.json"))?;
+    assert!(
+        saved.contains("\"theme\": \"light\"") || saved.contains("\"theme\":\"light\""),
+        "{saved}"
+    );
     Ok(())
 }

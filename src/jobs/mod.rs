@@ -2,6 +2,8 @@
 //! back as events over a channel, so the UI thread never waits on the
 //! platform or the disk.
 
+pub mod listing;
+
 use crate::export;
 use crate::model::account::PlatformId;
 use crate::model::closing::receipt_text;

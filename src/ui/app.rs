@@ -2,52 +2,20 @@
 //! frame (header, step list, page, Back/Next), and hands the effects of
 //! each action to `jobs`.
 
+use super::dialogs::Dialogs;
+use super::file_choice::{DefaultFolders, FileChoices};
 use super::pages;
-use super::widgets::{self, ACCENT, DANGER, MUTED, PAGE_WIDTH, SUCCESS, WARNING};
+use super::widgets::{self, PAGE_WIDTH};
 use crate::jobs::Jobs;
-use crate::model::wizard::{Action, Effect, Notice, NoticeKind, Step, Wizard};
+use crate::model::wizard::{Action, Effect, Notice, NoticeKind, Step, ThemeChoice, Wizard};
 use crate::store::Loaded;
 use egui::{Margin, RichText, Ui};
-use std::path::PathBuf;
-use std::time::Duration;
-
-/// Native dialogs, behind a trait so tests inject paths.
-pub trait Dialogs {
-    fn pick_folder(&mut self) -> Option<PathBuf>;
-    fn pick_csv_files(&mut self) -> Vec<PathBuf>;
-    fn save_file(&mut self, suggested_name: &str) -> Option<PathBuf>;
-}
-
-/// The system's file dialogs (xdg portal on Linux).
-pub struct NativeDialogs;
-
-impl Dialogs for NativeDialogs {
-    fn pick_folder(&mut self) -> Option<PathBuf> {
-        rfd::FileDialog::new()
-            .set_title("Choose where to save your export")
-            .pick_folder()
-    }
-
-    fn pick_csv_files(&mut self) -> Vec<PathBuf> {
-        rfd::FileDialog::new()
-            .set_title("Add transaction-history CSV files")
-            .add_filter("CSV files", &["csv", "CSV"])
-            .pick_files()
-            .unwrap_or_default()
-    }
-
-    fn save_file(&mut self, suggested_name: &str) -> Option<PathBuf> {
-        rfd::FileDialog::new()
-            .set_title("Save as")
-            .set_file_name(suggested_name)
-            .save_file()
-    }
-}
 
 /// What a page may do besides sending actions.
 pub struct PageContext<'a> {
     pub actions: Vec<Action>,
-    pub dialogs: &'a mut dyn Dialogs,
+    /// File and folder choices: the system's dialogs or Offboard's browser.
+    pub files: &'a mut FileChoices,
     /// Whether the platform carries out resolutions itself (the demo does).
     pub can_act: bool,
 }
@@ -61,15 +29,22 @@ impl PageContext<'_> {
 pub struct OffboardApp {
     wizard: Wizard,
     jobs: Jobs,
-    dialogs: Box<dyn Dialogs>,
+    files: FileChoices,
     confirm_start_over: bool,
+    /// The theme last handed to egui; `None` before the first frame.
+    applied_theme: Option<ThemeChoice>,
     /// Style and waker are set up on the first frame, when the context is known.
     started: bool,
 }
 
 impl OffboardApp {
     /// Resume from what the store found and start loading the current step.
-    pub fn new(loaded: Loaded, jobs: Jobs, dialogs: Box<dyn Dialogs>) -> Self {
+    pub fn new(
+        loaded: Loaded,
+        jobs: Jobs,
+        dialogs: Box<dyn Dialogs>,
+        folders: DefaultFolders,
+    ) -> Self {
         let now = jobs.now();
         let saved = loaded.state();
         let mut notice = match loaded {
@@ -99,8 +74,9 @@ impl OffboardApp {
         let mut app = OffboardApp {
             wizard,
             jobs,
-            dialogs,
+            files: FileChoices::new(dialogs, folders),
             confirm_start_over: false,
+            applied_theme: None,
             started: false,
         };
         app.run_effects(effects);
@@ -113,7 +89,26 @@ impl OffboardApp {
 
     /// Whether background work is still under way (tests wait on it).
     pub fn busy(&self) -> bool {
-        self.jobs.busy()
+        self.jobs.busy() || self.files.busy()
+    }
+
+    /// Hands the user's theme choice to egui when it changed. "As the
+    /// system" at start-up is egui's own default, so it is left alone (tests
+    /// pick their theme that way too).
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        let wanted = self.wizard.prefs.theme;
+        if self.applied_theme == Some(wanted) {
+            return;
+        }
+        if self.applied_theme.is_some() || wanted != ThemeChoice::System {
+            ctx.set_theme(match wanted {
+                ThemeChoice::System => egui::ThemePreference::System,
+                ThemeChoice::Light => egui::ThemePreference::Light,
+                ThemeChoice::Dark => egui::ThemePreference::Dark,
+            });
+            ctx.request_repaint();
+        }
+        self.applied_theme = Some(wanted);
     }
 
     fn run_effects(&mut self, effects: Vec<Effect>) {
@@ -145,20 +140,27 @@ impl OffboardApp {
             self.started = true;
             widgets::install_style(ui.ctx());
             let waker_ctx = ui.ctx().clone();
-            self.jobs
-                .set_waker(std::sync::Arc::new(move || waker_ctx.request_repaint()));
+            let waker: crate::jobs::Waker =
+                std::sync::Arc::new(move || waker_ctx.request_repaint());
+            self.jobs.set_waker(waker.clone());
+            self.files.set_waker(waker);
         }
+        self.apply_theme(ui.ctx());
         self.pump();
+        for action in self.files.poll() {
+            self.apply(action);
+        }
         let mut cx = PageContext {
             actions: Vec::new(),
-            dialogs: self.dialogs.as_mut(),
+            files: &mut self.files,
             can_act: self.wizard.profile().acts_itself,
         };
 
+        let colours = widgets::palette(ui);
         egui::Panel::top("header")
             .frame(
                 egui::Frame::new()
-                    .fill(egui::Color32::WHITE)
+                    .fill(colours.header_fill)
                     .inner_margin(Margin::symmetric(16, 10)),
             )
             .show(ui, |ui| {
@@ -168,7 +170,7 @@ impl OffboardApp {
         egui::Panel::bottom("navigation")
             .frame(
                 egui::Frame::new()
-                    .fill(egui::Color32::WHITE)
+                    .fill(colours.header_fill)
                     .inner_margin(Margin::symmetric(16, 10)),
             )
             .show(ui, |ui| navigation(ui, &self.wizard, &mut cx));
@@ -178,11 +180,11 @@ impl OffboardApp {
             .exact_size(210.0)
             .frame(
                 egui::Frame::new()
-                    .fill(egui::Color32::from_rgb(0xea, 0xee, 0xf1))
+                    .fill(colours.steps_fill)
                     .inner_margin(Margin::same(10)),
             )
             .show(ui, |ui| {
-                ui.label(RichText::new("Your progress").color(MUTED));
+                ui.label(RichText::new("Your progress").color(widgets::muted(ui)));
                 if let Some(step) = widgets::step_list(ui, &self.wizard) {
                     cx.act(Action::GoTo(step));
                 }
@@ -205,9 +207,12 @@ impl OffboardApp {
         for action in std::mem::take(&mut cx.actions) {
             self.apply(action);
         }
-        // Live re-checks need a frame now and then even when the user is idle.
-        if matches!(self.wizard.step(), Step::Review | Step::Confirm) {
-            ui.ctx().request_repaint_after(Duration::from_secs(5));
+        // Idle means no frames: workers and dialogs wake the window when they
+        // answer, so only the next timed change (a re-check) needs a timer.
+        let now = self.jobs.now();
+        if let Some(due) = self.wizard.next_timed_change(now) {
+            let delay = (due - now).to_std().unwrap_or_default();
+            ui.ctx().request_repaint_after(delay);
         }
     }
 }
@@ -234,8 +239,16 @@ fn page(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
 
 fn header(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>, confirm_start_over: &mut bool) {
     ui.horizontal(|ui| {
-        ui.label(RichText::new("Offboard").strong().size(20.0).color(ACCENT));
-        ui.label(RichText::new("leave a freelance platform without losing anything").color(MUTED));
+        ui.label(
+            RichText::new("Offboard")
+                .strong()
+                .size(20.0)
+                .color(widgets::accent(ui)),
+        );
+        ui.label(
+            RichText::new("leave a freelance platform without losing anything")
+                .color(widgets::muted(ui)),
+        );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.menu_button("More", |ui| {
                 if ui.button("Start over").clicked() {
@@ -252,18 +265,26 @@ fn header(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>, confirm_start_
                     cx.act(Action::ResetDemo);
                     ui.close();
                 }
+                ui.separator();
+                ui.label(RichText::new("Theme").color(widgets::muted(ui)));
+                for choice in ThemeChoice::ALL {
+                    let selected = wizard.prefs.theme == choice;
+                    if ui.radio(selected, choice.label()).clicked() && !selected {
+                        cx.act(Action::SetTheme(choice));
+                    }
+                }
             });
             if let Some(account) = wizard.account() {
                 widgets::chip(
                     ui,
                     &format!("{} · {}", wizard.profile().name, account.username),
-                    ACCENT,
+                    widgets::accent(ui),
                 );
             }
         });
     });
     if *confirm_start_over {
-        widgets::callout(ui, WARNING, |ui| {
+        widgets::callout(ui, widgets::warning(ui), |ui| {
             ui.label(
                 "Start over? Your answers, ticks and drafts are cleared. Exports already \
                  written stay on disk, and demo accounts keep their changes.",
@@ -286,9 +307,9 @@ fn notice(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         return;
     };
     let colour = match notice.kind {
-        NoticeKind::Info => SUCCESS,
-        NoticeKind::Warning => WARNING,
-        NoticeKind::Error => DANGER,
+        NoticeKind::Info => widgets::success(ui),
+        NoticeKind::Warning => widgets::warning(ui),
+        NoticeKind::Error => widgets::danger(ui),
     };
     widgets::callout(ui, colour, |ui| {
         ui.horizontal_wrapped(|ui| {
@@ -303,19 +324,27 @@ fn notice(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
 
 fn navigation(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     ui.horizontal(|ui| {
-        if wizard.step() != Step::Welcome
-            && wizard.step() != Step::Done
-            && ui
+        if wizard.step() != Step::Welcome && wizard.step() != Step::Done {
+            if ui
                 .add_enabled(wizard.can_go_back(), egui::Button::new("Back"))
                 .clicked()
-        {
-            cx.act(Action::Back);
+            {
+                cx.act(Action::Back);
+            }
+            if !wizard.can_go_back() {
+                let why = if wizard.closing {
+                    "The account is being closed."
+                } else {
+                    "Cancel the export or let it finish first."
+                };
+                ui.label(RichText::new(why).color(widgets::muted(ui)));
+            }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if wizard.step() == Step::Done {
                 ui.label(
                     RichText::new("Offboard keeps this receipt; you can close the window.")
-                        .color(MUTED),
+                        .color(widgets::muted(ui)),
                 );
                 return;
             }
@@ -325,19 +354,20 @@ fn navigation(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 Step::Confirm => "Close account",
                 _ => "Next",
             };
-            let button = if wizard.step() == Step::Confirm {
-                egui::Button::new(RichText::new(label).color(egui::Color32::WHITE).strong())
-                    .fill(DANGER)
+            let colours = widgets::palette(ui);
+            let fill = if wizard.step() == Step::Confirm {
+                colours.danger_fill
             } else {
-                egui::Button::new(RichText::new(label).color(egui::Color32::WHITE).strong())
-                    .fill(ACCENT)
+                colours.accent_fill
             };
+            let button =
+                egui::Button::new(RichText::new(label).color(colours.on_fill).strong()).fill(fill);
             let response = ui.add_enabled(blocked.is_none(), button);
             if response.clicked() {
                 cx.act(Action::Next);
             }
             if let Some(reason) = blocked {
-                ui.add(egui::Label::new(RichText::new(reason).color(MUTED)).wrap());
+                ui.add(egui::Label::new(RichText::new(reason).color(widgets::muted(ui))).wrap());
             }
         });
     });

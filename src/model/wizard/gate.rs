@@ -18,6 +18,12 @@ use chrono::{DateTime, Duration, Utc};
 /// minute, so an older one means the checks stopped (offline, a stuck fetch).
 pub const MAX_REVIEW_AGE: Duration = Duration::minutes(10);
 
+/// The first moment a review checked at `checked_at` counts as stale: just
+/// past `MAX_REVIEW_AGE`, since a review exactly that old is still good.
+pub fn review_stale_at(checked_at: DateTime<Utc>) -> DateTime<Utc> {
+    checked_at + MAX_REVIEW_AGE + Duration::nanoseconds(1)
+}
+
 /// One thing still in the way of closing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CloseBlock {
@@ -179,10 +185,9 @@ pub fn close_blocks(input: &GateInput<'_>) -> Vec<CloseBlock> {
     }
     match input.assessment {
         Loadable::Loaded(a) => {
-            let age = input.now - a.checked_at;
-            if age > MAX_REVIEW_AGE {
+            if input.now >= review_stale_at(a.checked_at) {
                 blocks.push(CloseBlock::ReviewStale {
-                    minutes: age.num_minutes(),
+                    minutes: (input.now - a.checked_at).num_minutes(),
                 });
             }
             let n = a.blocker_count();

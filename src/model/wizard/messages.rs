@@ -2,7 +2,7 @@
 //! what the outside world must do (`Effect`), what workers report (`Event`).
 
 use super::gate::CloseClearance;
-use super::progress::{ExportRecord, Receipt, SavedState};
+use super::progress::{ExportRecord, Receipt, SavedState, ThemeChoice};
 use super::runtime::{ApiKeyForm, FetchStatus, SourceSettings, VerifyOutcome};
 use super::steps::{ChecklistItem, LeaveReason, Step};
 use crate::model::account::{
@@ -64,6 +64,7 @@ pub enum Action {
     DismissNotice,
     StartOver,
     ResetDemo,
+    SetTheme(ThemeChoice),
 }
 
 /// What the outside world must do; the app hands these to `jobs`.

@@ -8,9 +8,11 @@ mod progress;
 mod runtime;
 mod steps;
 
-pub use gate::{CloseBlock, CloseClearance, GateInput, MAX_REVIEW_AGE, clear_to_close};
+pub use gate::{
+    CloseBlock, CloseClearance, GateInput, MAX_REVIEW_AGE, clear_to_close, review_stale_at,
+};
 pub use messages::{Action, Effect, Event};
-pub use progress::{ExportRecord, Progress, Receipt, SavedState};
+pub use progress::{ExportRecord, Progress, Receipt, SavedState, ThemeChoice, UiPrefs};
 pub use runtime::{
     ApiKeyForm, AuthState, ExportJob, FetchStatus, Loadable, Notice, NoticeKind, SecretText,
     SourceSettings, VerifyOutcome,
@@ -42,6 +44,8 @@ pub const RECHECK_AFTER: Duration = Duration::seconds(60);
 pub struct Wizard {
     pub progress: Progress,
     pub account_changes: Vec<AccountChange>,
+    /// How the window looks; saved with the progress, kept on Start over.
+    pub prefs: UiPrefs,
     pub accounts: Loadable<Vec<AccountSummary>>,
     pub assessment: Loadable<Assessment>,
     pub export_preview: Loadable<SectionCounts>,
@@ -87,6 +91,7 @@ impl Wizard {
             profiles,
             progress: saved.progress,
             account_changes: saved.account_changes,
+            prefs: saved.prefs,
             accounts: Loadable::NotLoaded,
             assessment: Loadable::NotLoaded,
             export_preview: Loadable::NotLoaded,
@@ -136,6 +141,7 @@ impl Wizard {
             schema_version: SCHEMA_VERSION,
             progress: self.progress.clone(),
             account_changes: self.account_changes.clone(),
+            prefs: self.prefs.clone(),
         }
     }
 
@@ -578,6 +584,10 @@ impl Wizard {
                 self.reset_runtime();
                 Vec::new()
             }
+            Action::SetTheme(theme) => {
+                self.prefs.theme = theme;
+                Vec::new()
+            }
             Action::ResetDemo => {
                 if self.busy_leaving() {
                     return Vec::new();
@@ -827,6 +837,30 @@ impl Wizard {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// The next moment something on the current page changes by itself
+    /// (the review's re-check falls due, or the review turns stale on the
+    /// close page), strictly after `now`. `None`: nothing changes until the
+    /// user acts or a worker reports, so the window need not wake.
+    pub fn next_timed_change(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let step = self.progress.step;
+        if !matches!(step, Step::Review | Step::Confirm) || self.closing {
+            return None;
+        }
+        let Loadable::Loaded(a) = &self.assessment else {
+            return None;
+        };
+        let recheck = self
+            .resolving
+            .is_empty()
+            .then_some(a.checked_at + RECHECK_AFTER);
+        let stale = (step == Step::Confirm).then(|| gate::review_stale_at(a.checked_at));
+        [recheck, stale]
+            .into_iter()
+            .flatten()
+            .filter(|due| *due > now)
+            .min()
     }
 
     /// The receipt the done page and the receipt file show.

@@ -113,11 +113,44 @@ impl Default for Progress {
     }
 }
 
+/// Light or dark, or as the system says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThemeChoice {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    pub const ALL: [ThemeChoice; 3] = [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ThemeChoice::System => "As the system",
+            ThemeChoice::Light => "Light",
+            ThemeChoice::Dark => "Dark",
+        }
+    }
+}
+
+/// How the window looks: the user's, not the exit's, so "Start over"
+/// keeps it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UiPrefs {
+    #[serde(default)]
+    pub theme: ThemeChoice,
+}
+
 /// What the store writes: the progress plus the changes made to demo
-/// accounts, which outlive "Start over".
+/// accounts and the window's preferences, which outlive "Start over".
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SavedState {
     pub schema_version: u32,
     pub progress: Progress,
     pub account_changes: Vec<AccountChange>,
+    /// Missing from files written before there were any.
+    #[serde(default)]
+    pub prefs: UiPrefs,
 }

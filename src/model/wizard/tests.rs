@@ -298,6 +298,7 @@ fn over_long_saved_feedback_blocks_next_with_the_excess() {
             ..Progress::default()
         },
         account_changes: Vec::new(),
+        prefs: UiPrefs::default(),
     };
     let (mut w, _) = Wizard::resume(saved, now(), testing::profiles());
     assert_eq!(
@@ -1297,6 +1298,102 @@ fn tick_does_not_retry_a_failed_review() {
     assert_eq!(w.tick(now() + Duration::hours(1)), Vec::new());
 }
 
+// ----- preferences -----
+
+#[test]
+fn the_theme_is_saved_and_outlives_start_over() {
+    let mut w = walk_to(Step::Reason);
+    let effects = w.apply(Action::SetTheme(ThemeChoice::Dark), now());
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Save(s) if s.prefs.theme == ThemeChoice::Dark)),
+        "{effects:?}"
+    );
+    w.apply(Action::StartOver, now());
+    assert_eq!(w.step(), Step::Welcome);
+    assert_eq!(w.prefs.theme, ThemeChoice::Dark);
+    let (resumed, _) = Wizard::resume(w.saved_state(), now(), testing::profiles());
+    assert_eq!(resumed.prefs.theme, ThemeChoice::Dark);
+}
+
+#[test]
+fn a_saved_file_from_before_preferences_reads_as_following_the_system() {
+    let mut json = serde_json::to_value(walk_to(Step::Reason).saved_state()).unwrap_or_default();
+    if let Some(object) = json.as_object_mut() {
+        object.remove("prefs");
+    }
+    let saved: SavedState = serde_json::from_value(json).unwrap_or_default();
+    assert_eq!(saved.progress.step, Step::Reason, "the file did not read");
+    assert_eq!(saved.prefs.theme, ThemeChoice::System);
+}
+
+// ----- timed changes (what the window wakes for) -----
+
+#[test]
+fn pages_without_live_checks_have_nothing_timed() {
+    for step in [Step::Connect, Step::Export, Step::Checklist] {
+        let w = walk_to(step);
+        assert_eq!(w.next_timed_change(now()), None, "{step:?}");
+        assert_eq!(
+            w.next_timed_change(now() + Duration::days(1)),
+            None,
+            "{step:?}"
+        );
+    }
+}
+
+#[test]
+fn the_review_wakes_for_its_recheck_and_not_before() {
+    let mut w = walk_to(Step::Review);
+    w.apply(Action::Recheck, now());
+    assert_eq!(
+        w.next_timed_change(now()),
+        None,
+        "loading: the answer wakes it"
+    );
+    work_loaded(&mut w, clear_work(&freelancer()), now());
+    let due = now() + RECHECK_AFTER;
+    assert_eq!(w.next_timed_change(now()), Some(due));
+    // Ticked just before: nothing to do, and still the same moment.
+    assert_eq!(w.tick(due - Duration::milliseconds(1)), Vec::new());
+    assert_eq!(
+        w.next_timed_change(due - Duration::milliseconds(1)),
+        Some(due)
+    );
+    // At that moment the tick re-checks, as scheduled.
+    assert_eq!(w.tick(due), vec![fetch()]);
+    assert_eq!(w.next_timed_change(due), None);
+}
+
+#[test]
+fn the_close_page_wakes_when_the_review_turns_stale() {
+    let mut w = walk_to(Step::Confirm);
+    work_loaded(&mut w, blocked_work(&freelancer(), 1), now());
+    assert_eq!(w.next_timed_change(now()), Some(now() + RECHECK_AFTER));
+    // A resolution under way holds the re-check back, so the next change
+    // is the moment the gate starts calling the review stale.
+    w.apply(Action::Resolve(withdraw("p-1")), now());
+    let stale_at = w.next_timed_change(now()).unwrap_or_default();
+    assert_eq!(stale_at, review_stale_at(now()));
+    let mut blocks_at = |t| {
+        assert_eq!(w.tick(t), Vec::new());
+        w.close_blocks()
+    };
+    let before = blocks_at(stale_at - Duration::nanoseconds(1));
+    assert!(
+        !before
+            .iter()
+            .any(|b| matches!(b, CloseBlock::ReviewStale { .. }))
+    );
+    let at = blocks_at(stale_at);
+    assert!(
+        at.iter()
+            .any(|b| matches!(b, CloseBlock::ReviewStale { .. }))
+    );
+    assert_eq!(w.next_timed_change(stale_at), None);
+}
+
 // ----- resuming -----
 
 #[test]
@@ -1403,6 +1500,7 @@ fn done_without_a_receipt_resumes_on_confirm() {
             ..Progress::default()
         },
         account_changes: Vec::new(),
+        prefs: UiPrefs::default(),
     };
     let (r, effects) = Wizard::resume(saved, now(), testing::profiles());
     assert_eq!(r.step(), Step::Confirm);
@@ -1435,6 +1533,7 @@ fn a_step_past_furthest_raises_furthest() {
             ..Progress::default()
         },
         account_changes: Vec::new(),
+        prefs: UiPrefs::default(),
     };
     let (r, _) = Wizard::resume(saved, now(), testing::profiles());
     assert_eq!(r.step(), Step::Feedback);
@@ -1813,6 +1912,7 @@ fn a_saved_state_that_opens_on_confirm_must_pass_every_step() {
             ..Progress::default()
         },
         account_changes: Vec::new(),
+        prefs: UiPrefs::default(),
     };
     let (mut w, effects) = Wizard::resume(saved, now(), testing::profiles());
     // Confirm loads the review and the source's manual checks.

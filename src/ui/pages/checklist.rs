@@ -3,7 +3,7 @@
 use crate::model::handoff::farewell_draft;
 use crate::model::wizard::{Action, Loadable, Wizard};
 use crate::ui::app::PageContext;
-use crate::ui::widgets::{self, DANGER, MUTED};
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
@@ -28,7 +28,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 cx.act(Action::ToggleChecklist(item));
             }
             ui.indent(item.label(), |ui| {
-                ui.label(RichText::new(entry.detail).color(MUTED));
+                ui.label(RichText::new(entry.detail).color(widgets::muted(ui)));
             });
         }
     });
@@ -51,7 +51,7 @@ fn manual_checks(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 "{} cannot show these; look them up on the website and tick each one that is true.",
                 wizard.profile().name
             ))
-            .color(MUTED),
+            .color(widgets::muted(ui)),
         );
         for check in checks {
             let mut ticked = wizard.progress.manual_ticks.contains(&check.id);
@@ -59,7 +59,7 @@ fn manual_checks(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 cx.act(Action::ToggleManualCheck(check.id.clone()));
             }
             ui.indent(&check.id, |ui| {
-                ui.label(RichText::new(&check.where_to_check).color(MUTED));
+                ui.label(RichText::new(&check.where_to_check).color(widgets::muted(ui)));
             });
         }
     });
@@ -80,14 +80,16 @@ fn clients(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             "Messages on the platform stop working once you close. Edit a note and copy it into \
              a message to each of them before you go.",
         )
-        .color(MUTED),
+        .color(widgets::muted(ui)),
     );
     let contacts = match &wizard.clients {
         Loadable::Failed {
             message,
             previous: None,
         } => {
-            ui.label(RichText::new(format!("Could not list them: {message}")).color(DANGER));
+            ui.label(
+                RichText::new(format!("Could not list them: {message}")).color(widgets::danger(ui)),
+            );
             return;
         }
         other => match other.value() {

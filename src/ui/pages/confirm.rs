@@ -2,7 +2,7 @@
 
 use crate::model::wizard::{Action, Loadable, Wizard};
 use crate::ui::app::PageContext;
-use crate::ui::widgets::{self, DANGER, MUTED, SUCCESS};
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
@@ -46,11 +46,11 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             Loadable::Loaded(a) => {
                 let n = a.blocker_count();
                 let (text, colour) = if n == 0 {
-                    ("no blockers".to_string(), SUCCESS)
+                    ("no blockers".to_string(), widgets::success(ui))
                 } else {
                     (
                         format!("{n} blocker{} still open", if n == 1 { "" } else { "s" }),
-                        DANGER,
+                        widgets::danger(ui),
                     )
                 };
                 widgets::fact_row(
@@ -70,8 +70,12 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     if let Loadable::Loaded(a) = &wizard.assessment {
         let blockers: Vec<_> = a.blockers().collect();
         if !blockers.is_empty() {
-            widgets::callout(ui, DANGER, |ui| {
-                ui.label(RichText::new("Still blocking:").strong().color(DANGER));
+            widgets::callout(ui, widgets::danger(ui), |ui| {
+                ui.label(
+                    RichText::new("Still blocking:")
+                        .strong()
+                        .color(widgets::danger(ui)),
+                );
                 for item in blockers {
                     ui.label(format!("•  {}", item.title));
                 }
@@ -82,18 +86,18 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         }
     }
     ui.add_space(6.0);
-    widgets::callout(ui, DANGER, |ui| {
+    widgets::callout(ui, widgets::danger(ui), |ui| {
         ui.label(
             RichText::new("Closing cannot be undone from Offboard")
                 .strong()
-                .color(DANGER),
+                .color(widgets::danger(ui)),
         );
         ui.label(
             "Your profile disappears, you can no longer sign in, withdraw money, download \
              invoices or read messages, and clients can no longer reach you on the platform.",
         );
         if let Some(kind) = wizard.profile().kind(account.kind) {
-            ui.label(RichText::new(kind.reactivation).color(MUTED));
+            ui.label(RichText::new(kind.reactivation).color(widgets::muted(ui)));
         }
     });
     if !wizard.profile().acts_itself {
@@ -125,7 +129,8 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         }
         if let Some(error) = &wizard.close_error {
             ui.label(
-                RichText::new(format!("The platform refused to close: {error}")).color(DANGER),
+                RichText::new(format!("The platform refused to close: {error}"))
+                    .color(widgets::danger(ui)),
             );
         }
     });
@@ -150,7 +155,7 @@ fn close_on_website(
             RichText::new(format!(
                 "{company} offers no way to close an account from another app. Do it there now:"
             ))
-            .color(MUTED),
+            .color(widgets::muted(ui)),
         );
         for (i, step) in guide.steps.iter().enumerate() {
             ui.label(format!("{}.  {step}", i + 1));

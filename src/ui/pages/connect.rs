@@ -5,7 +5,8 @@ use crate::model::account::AccountKind;
 use crate::model::profile::ConnectForm;
 use crate::model::wizard::{Action, ApiKeyForm, AuthState, Loadable, SecretText, Step, Wizard};
 use crate::ui::app::PageContext;
-use crate::ui::widgets::{self, DANGER, MUTED, WARNING};
+use crate::ui::file_choice::{Purpose, Slot};
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 use std::path::PathBuf;
 
@@ -45,7 +46,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 cx.act(Action::ChoosePlatform(profile.id.clone()));
             }
             ui.indent(profile.id.slug(), |ui| {
-                ui.label(RichText::new(profile.description).color(MUTED));
+                ui.label(RichText::new(profile.description).color(widgets::muted(ui)));
             });
         }
     });
@@ -71,7 +72,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 "Choosing another account clears the export, drafts and confirmation tied to \
                  this one.",
             )
-            .color(MUTED),
+            .color(widgets::muted(ui)),
         );
     }
 }
@@ -81,7 +82,9 @@ fn accounts(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         widgets::card_title(ui, "Account");
         match &wizard.accounts {
             Loadable::NotLoaded => {
-                ui.label(RichText::new("Connect above to see your accounts.").color(MUTED));
+                ui.label(
+                    RichText::new("Connect above to see your accounts.").color(widgets::muted(ui)),
+                );
             }
             Loadable::Loading { previous: None } => {
                 ui.horizontal(|ui| {
@@ -94,7 +97,8 @@ fn accounts(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 previous: None,
             } => {
                 ui.label(
-                    RichText::new(format!("Could not list the accounts: {message}")).color(DANGER),
+                    RichText::new(format!("Could not list the accounts: {message}"))
+                        .color(widgets::danger(ui)),
                 );
             }
             _ => {
@@ -121,11 +125,11 @@ fn accounts(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                         .into_iter()
                         .filter(|fact| !fact.is_empty())
                         .collect();
-                        ui.label(RichText::new(facts.join(" · ")).color(MUTED));
+                        ui.label(RichText::new(facts.join(" · ")).color(widgets::muted(ui)));
                     });
                 }
                 if let Some(message) = wizard.accounts.error() {
-                    ui.label(RichText::new(message).color(DANGER));
+                    ui.label(RichText::new(message).color(widgets::danger(ui)));
                 }
             }
         }
@@ -169,7 +173,7 @@ fn api_connection(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) -> boo
             }
             AuthState::NotConnected | AuthState::Failed(_) => {
                 if let AuthState::Failed(message) = &wizard.api_auth {
-                    ui.label(RichText::new(message).color(DANGER));
+                    ui.label(RichText::new(message).color(widgets::danger(ui)));
                 }
                 key_form(ui, cx);
             }
@@ -177,17 +181,18 @@ fn api_connection(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) -> boo
         match &wizard.api_endpoint {
             Some(Ok(endpoint)) => {
                 ui.label(
-                    RichText::new(format!("Your sign-in goes only to {endpoint}")).color(MUTED),
+                    RichText::new(format!("Your sign-in goes only to {endpoint}"))
+                        .color(widgets::muted(ui)),
                 );
             }
             Some(Err(refused)) => {
-                ui.label(RichText::new(refused).color(DANGER));
+                ui.label(RichText::new(refused).color(widgets::danger(ui)));
             }
             None => {}
         }
         if let Some(warning) = &wizard.secret_storage_warning {
-            widgets::callout(ui, WARNING, |ui| {
-                ui.label(RichText::new(warning).color(WARNING));
+            widgets::callout(ui, widgets::warning(ui), |ui| {
+                ui.label(RichText::new(warning).color(widgets::warning(ui)));
             });
         }
     });
@@ -202,7 +207,7 @@ fn key_form(ui: &mut Ui, cx: &mut PageContext<'_>) {
              the redirect URI below. Offboard keeps the secret and tokens in your system \
              keyring, never in its own files.",
         )
-        .color(MUTED),
+        .color(widgets::muted(ui)),
     );
     let id = egui::Id::unique("offboard-api-key-draft");
     let mut draft: KeyDraft = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
@@ -228,16 +233,23 @@ fn key_form(ui: &mut Ui, cx: &mut PageContext<'_>) {
             ui.end_row();
         });
     let ready = !draft.client_id.trim().is_empty() && !draft.client_secret.is_empty();
-    if ui
-        .add_enabled(ready, egui::Button::new("Connect with Upwork"))
-        .clicked()
-    {
-        cx.act(Action::ConnectApi(ApiKeyForm {
-            client_id: draft.client_id.clone(),
-            client_secret: SecretText(std::mem::take(&mut draft.client_secret)),
-            redirect_uri: draft.redirect_uri.clone(),
-        }));
-    }
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(ready, egui::Button::new("Connect with Upwork"))
+            .clicked()
+        {
+            cx.act(Action::ConnectApi(ApiKeyForm {
+                client_id: draft.client_id.clone(),
+                client_secret: SecretText(std::mem::take(&mut draft.client_secret)),
+                redirect_uri: draft.redirect_uri.clone(),
+            }));
+        }
+        if !ready {
+            ui.label(
+                RichText::new("Enter the client ID and secret first.").color(widgets::muted(ui)),
+            );
+        }
+    });
     ui.data_mut(|d| d.insert_temp(id, draft));
 }
 
@@ -249,7 +261,7 @@ fn csv_files(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 "Download them from Upwork under Reports › Transaction History (Download CSV). \
                  Add every period you have; overlapping rows are counted once.",
             )
-            .color(MUTED),
+            .color(widgets::muted(ui)),
         );
         let files: &[PathBuf] = &wizard.progress.sources.csv_files;
         for file in files {
@@ -260,12 +272,32 @@ fn csv_files(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 }
             });
         }
-        if ui.button("Add CSV files…").clicked() {
-            let picked = cx.dialogs.pick_csv_files();
-            if !picked.is_empty() {
-                cx.act(Action::AddCsvFiles(picked));
+        let start_in = cx.files.folders.downloads.clone();
+        ui.horizontal_wrapped(|ui| {
+            let waiting = cx.files.waiting();
+            if ui
+                .add_enabled(!waiting, egui::Button::new("Add CSV files…"))
+                .on_hover_text("Opens your system's file picker")
+                .clicked()
+            {
+                cx.files.choose(Purpose::CsvFiles, start_in.clone());
             }
-        }
+            if ui
+                .button("Browse in Offboard…")
+                .on_hover_text("Offboard's own file browser, for when the system's does not open")
+                .clicked()
+            {
+                cx.files.browse(Purpose::CsvFiles, start_in);
+            }
+            if waiting {
+                ui.label(
+                    RichText::new("Waiting for the file dialog to close.")
+                        .color(widgets::muted(ui)),
+                );
+            }
+        });
+        let actions = &mut cx.actions;
+        cx.files.ui(ui, Slot::CsvFiles, actions);
         if !files.is_empty() {
             ui.add_space(6.0);
             csv_kind(ui, wizard, cx);

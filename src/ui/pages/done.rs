@@ -4,7 +4,8 @@
 use crate::model::closing::{erasure_letter, reactivation_text, receipt_text};
 use crate::model::wizard::{Action, Wizard};
 use crate::ui::app::PageContext;
-use crate::ui::widgets::{self, MUTED, SUCCESS};
+use crate::ui::file_choice::{Purpose, Slot};
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
@@ -19,8 +20,12 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         "Your account is closed",
         "Keep the receipt. Here is what happens next.",
     );
-    widgets::callout(ui, SUCCESS, |ui| {
-        ui.label(RichText::new("Receipt").strong().color(SUCCESS));
+    widgets::callout(ui, widgets::success(ui), |ui| {
+        ui.label(
+            RichText::new("Receipt")
+                .strong()
+                .color(widgets::success(ui)),
+        );
         widgets::fact_row(
             ui,
             "Closed",
@@ -52,11 +57,11 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 }
                 if checking {
                     ui.add(egui::Spinner::new());
-                    ui.label(RichText::new("Asking the platform…").color(MUTED));
+                    ui.label(RichText::new("Asking the platform…").color(widgets::muted(ui)));
                 } else {
                     ui.label(
                         RichText::new("Asks the platform whether the account is gone now.")
-                            .color(MUTED),
+                            .color(widgets::muted(ui)),
                     );
                 }
             });
@@ -112,7 +117,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 "Send this letter to the platform's privacy team. It asks them to erase what \
                  the law does not oblige them to keep, and to say what they keep and why.",
             )
-            .color(MUTED),
+            .color(widgets::muted(ui)),
         );
         let mut letter = erasure_letter(profile, receipt);
         let label = ui.label("Erasure request letter");
@@ -128,14 +133,39 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             if ui.button("Copy letter").clicked() {
                 ui.ctx().copy_text(erasure_letter(profile, receipt));
             }
-            if ui.button("Save letter…").clicked()
-                && let Some(path) = cx.dialogs.save_file("erasure-request.txt")
+            let purpose = || Purpose::SaveText {
+                suggested_name: "erasure-request.txt".into(),
+                contents: erasure_letter(profile, receipt),
+            };
+            let start_in = receipt
+                .receipt_path
+                .as_ref()
+                .and_then(|p| p.parent())
+                .map(std::path::Path::to_path_buf)
+                .or_else(|| cx.files.folders.documents.clone());
+            let waiting = cx.files.waiting();
+            if ui
+                .add_enabled(!waiting, egui::Button::new("Save letter…"))
+                .on_hover_text("Opens your system's save dialog")
+                .clicked()
             {
-                cx.act(Action::SaveText {
-                    path,
-                    contents: erasure_letter(profile, receipt),
-                });
+                cx.files.choose(purpose(), start_in.clone());
+            }
+            if ui
+                .button("Save with Offboard's browser…")
+                .on_hover_text("Offboard's own folder browser, for when the system's does not open")
+                .clicked()
+            {
+                cx.files.browse(purpose(), start_in);
+            }
+            if waiting {
+                ui.label(
+                    RichText::new("Waiting for the save dialog to close.")
+                        .color(widgets::muted(ui)),
+                );
             }
         });
+        let actions = &mut cx.actions;
+        cx.files.ui(ui, Slot::SaveText, actions);
     });
 }

@@ -2,7 +2,8 @@
 
 use crate::model::wizard::{Action, ExportJob, Loadable, Wizard};
 use crate::ui::app::PageContext;
-use crate::ui::widgets::{self, DANGER, MUTED, SUCCESS, WARNING};
+use crate::ui::file_choice::{Purpose, Slot, parse_typed_path};
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
@@ -14,51 +15,16 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     );
     preview(ui, wizard);
     ui.add_space(6.0);
-    let running = wizard.export_job.is_running();
-    widgets::card(ui, |ui| {
-        widgets::card_title(ui, "Destination");
-        ui.horizontal_wrapped(|ui| {
-            match &wizard.progress.export_parent {
-                Some(path) => ui.label(RichText::new(path.display().to_string()).monospace()),
-                None => ui.label(RichText::new("No folder chosen yet").color(MUTED)),
-            };
-        });
-        ui.horizontal(|ui| {
-            if ui
-                .add_enabled(!running, egui::Button::new("Choose folder…"))
-                .clicked()
-                && let Some(path) = cx.dialogs.pick_folder()
-            {
-                cx.act(Action::ChooseExportFolder(path));
-            }
-            let ready = wizard.progress.export_parent.is_some() && !running;
-            let label = if matches!(
-                wizard.export_job,
-                ExportJob::Cancelled | ExportJob::Failed(_)
-            ) {
-                "Resume export"
-            } else if wizard.progress.export.is_some() {
-                "Export again"
-            } else {
-                "Export"
-            };
-            if ui.add_enabled(ready, egui::Button::new(label)).clicked() {
-                cx.act(Action::StartExport);
-            }
-        });
-        ui.label(
-            RichText::new(
-                "A new folder named after the platform, account and time is created inside it.",
-            )
-            .small()
-            .color(MUTED),
-        );
-    });
+    destination(ui, wizard, cx);
     ui.add_space(6.0);
     job(ui, wizard, cx);
     if let Some(record) = &wizard.progress.export {
-        widgets::callout(ui, SUCCESS, |ui| {
-            ui.label(RichText::new("Export complete").strong().color(SUCCESS));
+        widgets::callout(ui, widgets::success(ui), |ui| {
+            ui.label(
+                RichText::new("Export complete")
+                    .strong()
+                    .color(widgets::success(ui)),
+            );
             widgets::fact_row(
                 ui,
                 "Folder",
@@ -137,7 +103,8 @@ fn preview(ui: &mut Ui, wizard: &Wizard) {
             }
             Loadable::Failed { message, .. } => {
                 ui.label(
-                    RichText::new(format!("Could not count the records: {message}")).color(DANGER),
+                    RichText::new(format!("Could not count the records: {message}"))
+                        .color(widgets::danger(ui)),
                 );
             }
             _ => {
@@ -177,23 +144,23 @@ fn job(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                         .desired_width(f32::INFINITY),
                 );
                 if *cancelling {
-                    ui.label(RichText::new("Cancelling…").color(MUTED));
+                    ui.label(RichText::new("Cancelling…").color(widgets::muted(ui)));
                 } else if ui.button("Cancel").clicked() {
                     cx.act(Action::CancelExport);
                 }
             });
         }
         ExportJob::Cancelled => {
-            widgets::callout(ui, WARNING, |ui| {
+            widgets::callout(ui, widgets::warning(ui), |ui| {
                 ui.label("Export cancelled. What was written is kept; Resume export carries on from there.");
             });
         }
         ExportJob::Failed(message) => {
-            widgets::callout(ui, DANGER, |ui| {
+            widgets::callout(ui, widgets::danger(ui), |ui| {
                 ui.label(
                     RichText::new("The export did not finish")
                         .strong()
-                        .color(DANGER),
+                        .color(widgets::danger(ui)),
                 );
                 ui.label(message);
                 ui.label("Choose another folder or free some space, then Resume export.");
@@ -241,25 +208,25 @@ fn verification(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                         "Verified: {} files and {} records match the manifest",
                         outcome.files_checked, outcome.records
                     ))
-                    .color(SUCCESS),
+                    .color(widgets::success(ui)),
                 );
             }
             Loadable::Loaded(outcome) => {
                 ui.label(
                     RichText::new(format!("{} problems found", outcome.problems.len()))
-                        .color(DANGER)
+                        .color(widgets::danger(ui))
                         .strong(),
                 );
             }
             Loadable::Failed { message, .. } => {
-                ui.label(RichText::new(message).color(DANGER));
+                ui.label(RichText::new(message).color(widgets::danger(ui)));
             }
             Loadable::NotLoaded => {}
         }
     });
     if let Loadable::Loaded(outcome) = &wizard.verification {
         for (file, problem) in outcome.problems.iter().take(20) {
-            ui.label(RichText::new(format!("{file}: {problem}")).color(DANGER));
+            ui.label(RichText::new(format!("{file}: {problem}")).color(widgets::danger(ui)));
         }
         if outcome.problems.len() > 20 {
             ui.label(format!(
@@ -271,4 +238,102 @@ fn verification(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             ui.label("Export again to write a fresh, complete copy.");
         }
     }
+}
+
+/// Where the export goes: a path field (the default under Documents until
+/// the user picks another), the system's dialog, Offboard's own browser,
+/// and Export.
+fn destination(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    let running = wizard.export_job.is_running();
+    let chosen = wizard
+        .progress
+        .export_parent
+        .clone()
+        .or_else(|| cx.files.folders.export());
+    widgets::card(ui, |ui| {
+        widgets::card_title(ui, "Destination");
+        let mut text = match &cx.files.export_draft {
+            Some(draft) => draft.clone(),
+            None => chosen
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+        };
+        let home = cx.files.folders.home.clone();
+        ui.horizontal(|ui| {
+            let label = ui.label("Export folder");
+            let field = ui
+                .add_enabled(
+                    !running,
+                    egui::TextEdit::singleline(&mut text)
+                        .desired_width(f32::INFINITY)
+                        .font(egui::TextStyle::Monospace),
+                )
+                .labelled_by(label.id);
+            if field.changed() {
+                if let Ok(path) = parse_typed_path(&text, home.as_deref())
+                    && wizard.progress.export_parent.as_ref() != Some(&path)
+                {
+                    cx.act(Action::ChooseExportFolder(path));
+                }
+                cx.files.export_draft = Some(text.clone());
+            }
+        });
+        let typed = parse_typed_path(&text, home.as_deref());
+        ui.horizontal_wrapped(|ui| {
+            let waiting = cx.files.waiting();
+            let start_in = typed.as_ref().ok().cloned();
+            if ui
+                .add_enabled(!running && !waiting, egui::Button::new("Choose folder…"))
+                .on_hover_text("Opens your system's folder picker")
+                .clicked()
+            {
+                cx.files.choose(Purpose::ExportFolder, start_in.clone());
+            }
+            if ui
+                .add_enabled(!running, egui::Button::new("Browse in Offboard…"))
+                .on_hover_text("Offboard's own folder browser, for when the system's does not open")
+                .clicked()
+            {
+                cx.files.browse(Purpose::ExportFolder, start_in);
+            }
+            let label = if matches!(
+                wizard.export_job,
+                ExportJob::Cancelled | ExportJob::Failed(_)
+            ) {
+                "Resume export"
+            } else if wizard.progress.export.is_some() {
+                "Export again"
+            } else {
+                "Export"
+            };
+            let ready = typed.is_ok() && !running;
+            if ui.add_enabled(ready, egui::Button::new(label)).clicked()
+                && let Ok(path) = &typed
+            {
+                if wizard.progress.export_parent.as_ref() != Some(path) {
+                    cx.act(Action::ChooseExportFolder(path.clone()));
+                }
+                cx.act(Action::StartExport);
+            }
+            let why_not = match &typed {
+                _ if running => Some("The folder stays as it is while the export runs."),
+                Err(why) => Some(*why),
+                Ok(_) => None,
+            };
+            if let Some(why) = why_not {
+                ui.label(RichText::new(why).color(widgets::muted(ui)));
+            }
+        });
+        ui.label(
+            RichText::new(
+                "A new folder named after the platform, account and time is created inside it \
+                 (and the folder itself, if it does not exist yet).",
+            )
+            .small()
+            .color(widgets::muted(ui)),
+        );
+        let actions = &mut cx.actions;
+        cx.files.ui(ui, Slot::ExportFolder, actions);
+    });
 }

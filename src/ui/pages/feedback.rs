@@ -2,7 +2,7 @@
 
 use crate::model::wizard::{Action, FEEDBACK_LIMIT, Wizard};
 use crate::ui::app::PageContext;
-use crate::ui::widgets::{self, MUTED, WARNING};
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
@@ -29,9 +29,9 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         }
         let used = wizard.progress.feedback.chars().count();
         let colour = if used + 100 >= FEEDBACK_LIMIT {
-            WARNING
+            widgets::warning(ui)
         } else {
-            MUTED
+            widgets::muted(ui)
         };
         ui.label(
             RichText::new(format!("{used} / {FEEDBACK_LIMIT} characters"))

@@ -8,7 +8,7 @@ use crate::model::questionnaire::{
 };
 use crate::model::wizard::{Action, Wizard};
 use crate::ui::app::PageContext;
-use crate::ui::widgets::{self, DANGER, MUTED};
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 pub fn username(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
@@ -21,7 +21,7 @@ pub fn username(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                  what {company}'s own pages show today. Your username goes on the receipt and \
                  the letters."
             ))
-            .color(MUTED),
+            .color(widgets::muted(ui)),
         );
         let mut name = wizard.progress.sources.username.clone();
         ui.horizontal(|ui| {
@@ -43,7 +43,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, questions: &Questionnaire, cx: &mut Page
         let Some(account) = wizard.account() else {
             ui.label(
                 RichText::new("Choose the kind of account above, then answer its questions.")
-                    .color(MUTED),
+                    .color(widgets::muted(ui)),
             );
             return;
         };
@@ -52,7 +52,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, questions: &Questionnaire, cx: &mut Page
                 "Leave a question empty for \"none\". Amounts like 120.50, dates like \
                  2026-12-14.",
             )
-            .color(MUTED),
+            .color(widgets::muted(ui)),
         );
         for question in questions.questions_for(account.kind) {
             ui.add_space(4.0);
@@ -72,7 +72,11 @@ fn answer_row(ui: &mut Ui, wizard: &Wizard, question: &Question, cx: &mut PageCo
             });
         }
         ui.indent(question.id, |ui| {
-            ui.label(RichText::new(question.hint).color(MUTED).small());
+            ui.label(
+                RichText::new(question.hint)
+                    .color(widgets::muted(ui))
+                    .small(),
+            );
         });
         return;
     }
@@ -106,7 +110,11 @@ fn answer_row(ui: &mut Ui, wizard: &Wizard, question: &Question, cx: &mut PageCo
                 });
             }
         }
-        ui.label(RichText::new(question.hint).color(MUTED).small());
+        ui.label(
+            RichText::new(question.hint)
+                .color(widgets::muted(ui))
+                .small(),
+        );
     });
     if read(question.kind, &draft).is_none() {
         let expected = match question.kind {
@@ -115,7 +123,8 @@ fn answer_row(ui: &mut Ui, wizard: &Wizard, question: &Question, cx: &mut PageCo
             _ => "a whole number such as 2",
         };
         ui.label(
-            RichText::new(format!("Write {expected}; this answer is not used yet.")).color(DANGER),
+            RichText::new(format!("Write {expected}; this answer is not used yet."))
+                .color(widgets::danger(ui)),
         );
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::model::wizard::{Action, LeaveReason, OTHER_REASON_LIMIT, Wizard};
 use crate::ui::app::PageContext;
-use crate::ui::widgets::{self, MUTED};
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
@@ -53,7 +53,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                     wizard.progress.other_reason.chars().count()
                 ))
                 .small()
-                .color(MUTED),
+                .color(widgets::muted(ui)),
             );
         }
     });

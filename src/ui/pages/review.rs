@@ -4,7 +4,7 @@
 use crate::model::review::Assessment;
 use crate::model::wizard::{Action, AuthState, Loadable, Step, Wizard};
 use crate::ui::app::PageContext;
-use crate::ui::widgets::{self, DANGER, MUTED, SUCCESS, WARNING};
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
@@ -17,7 +17,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     recheck_bar(ui, wizard, cx);
     // A failed re-check is shown above the last good review, never hidden.
     if let Some(message) = wizard.assessment.error() {
-        widgets::callout(ui, DANGER, |ui| {
+        widgets::callout(ui, widgets::danger(ui), |ui| {
             ui.label(format!("The review could not be loaded: {message}"));
             if wizard.assessment.value().is_some() {
                 ui.label("What follows is the last review that worked.");
@@ -32,7 +32,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         return;
     };
     if assessment.already_closed {
-        widgets::callout(ui, MUTED, |ui| {
+        widgets::callout(ui, widgets::muted(ui), |ui| {
             ui.label("This account is already closed. Choose another account, or reset the demo.");
         });
         return;
@@ -88,14 +88,16 @@ fn recheck_bar(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                             "Fetching {}: {} queries, {} records so far",
                             status.current, status.queries, status.records
                         ))
-                        .color(MUTED),
+                        .color(widgets::muted(ui)),
                     );
                     if ui.button("Cancel").clicked() {
                         cx.act(Action::CancelFetch);
                     }
                 }
                 None => {
-                    ui.label(RichText::new("Checking with the platform…").color(MUTED));
+                    ui.label(
+                        RichText::new("Checking with the platform…").color(widgets::muted(ui)),
+                    );
                 }
             }
         } else if let Loadable::Loaded(a)
@@ -108,7 +110,7 @@ fn recheck_bar(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                     "Checked {} UTC · re-checked every minute while you are here",
                     a.checked_at.format("%H:%M:%S")
                 ))
-                .color(MUTED),
+                .color(widgets::muted(ui)),
             );
         }
     });
@@ -116,13 +118,17 @@ fn recheck_bar(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
 
 fn summary(ui: &mut Ui, a: &Assessment) {
     let blockers = a.blocker_count();
-    let colour = if blockers == 0 { SUCCESS } else { WARNING };
+    let colour = if blockers == 0 {
+        widgets::success(ui)
+    } else {
+        widgets::warning(ui)
+    };
     widgets::callout(ui, colour, |ui| {
         if blockers == 0 {
             ui.label(
                 RichText::new("Nothing blocks closing this account.")
                     .strong()
-                    .color(SUCCESS),
+                    .color(widgets::success(ui)),
             );
         } else {
             ui.label(

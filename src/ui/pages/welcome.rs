@@ -2,7 +2,7 @@
 
 use crate::model::wizard::{Step, Wizard};
 use crate::ui::app::PageContext;
-use crate::ui::widgets::{self, MUTED};
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 pub fn ui(ui: &mut Ui, _wizard: &Wizard, _cx: &mut PageContext<'_>) {
@@ -48,7 +48,7 @@ pub fn ui(ui: &mut Ui, _wizard: &Wizard, _cx: &mut PageContext<'_>) {
         ];
         for (step, what) in steps {
             ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(format!("{}.", step.index() + 1)).color(MUTED));
+                ui.label(RichText::new(format!("{}.", step.index() + 1)).color(widgets::muted(ui)));
                 ui.label(RichText::new(step.title()).strong());
                 ui.label(what);
             });
@@ -71,6 +71,6 @@ pub fn ui(ui: &mut Ui, _wizard: &Wizard, _cx: &mut PageContext<'_>) {
         RichText::new(
             "Nothing is closed until the last step, and only after you type your username.",
         )
-        .color(MUTED),
+        .color(widgets::muted(ui)),
     );
 }

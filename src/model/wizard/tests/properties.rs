@@ -111,6 +111,7 @@ fn saved_state() -> impl Strategy<Value = SavedState> {
                     ..Progress::default()
                 },
                 account_changes: Vec::new(),
+                prefs: UiPrefs::default(),
             },
         )
 }
