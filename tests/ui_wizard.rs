@@ -545,8 +545,17 @@ fn upwork_csv_files_feed_review_checklist_and_confirm() -> TestResult {
     next(&mut h);
     assert_eq!(step_of(&h), Step::Review);
     settle(&mut h);
-    h.get_by_label_contains("available to withdraw");
-    h.get_by_label_contains("of earnings in review");
+    // Each item, and the timeline's lines for it.
+    assert!(
+        h.query_all_by_label_contains("available to withdraw")
+            .count()
+            >= 1
+    );
+    assert!(
+        h.query_all_by_label_contains("of earnings in review")
+            .count()
+            >= 1
+    );
     // The files cannot act on Upwork: no resolve buttons, only directions.
     assert!(h.query_all_by_label("Withdraw balance").next().is_none());
     next(&mut h);

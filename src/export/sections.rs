@@ -308,10 +308,29 @@ fn profile(run: &mut ExportRun<'_>) -> Result<(), ExportError> {
         .and_then(|()| file.write_all(b"\n"))
         .map_err(write_error(run, relative))?;
     run.record_done(file.accepted_bytes())?;
-    commit(run, "profile", vec![(file, relative.to_string(), 1)])?;
+    // The erasure request, addressed to the platform's privacy contact, so
+    // the export holds it whatever happens to the account.
+    let letter_path = ERASURE_REQUEST;
+    let platform = crate::platform::registry::profiles().get(&run.platform.id());
+    let letter = crate::model::closing::erasure_request(platform, &run.profile.account, None);
+    let mut letter_file = run.create(letter_path, WriteMode::Direct)?;
+    letter_file
+        .write_all(letter.as_bytes())
+        .map_err(write_error(run, letter_path))?;
+    commit(
+        run,
+        "profile",
+        vec![
+            (file, relative.to_string(), 1),
+            (letter_file, letter_path.to_string(), 1),
+        ],
+    )?;
     run.finish_section("profile", 1);
     Ok(())
 }
+
+/// The GDPR Article 17 request in every export.
+pub(crate) const ERASURE_REQUEST: &str = "erasure-request.txt";
 
 /// `(file name, header, row)` of a section's CSV.
 type CsvSpec<T> = (

@@ -1,6 +1,7 @@
 //! What happens after closing: the receipt, what the platform keeps, how to
 //! come back, and the data-erasure request letter.
 
+use super::account::AccountSummary;
 use super::profile::PlatformProfile;
 use super::wizard::Receipt;
 use chrono::{DateTime, Utc};
@@ -70,22 +71,47 @@ pub fn reactivation_text(profile: &PlatformProfile, receipt: &Receipt) -> String
 
 /// A data-erasure request (GDPR Article 17) the user can send as it is.
 pub fn erasure_letter(profile: &PlatformProfile, receipt: &Receipt) -> String {
+    erasure_request(
+        profile,
+        &receipt.account,
+        Some((receipt.closed_at, receipt.reference.as_str())),
+    )
+}
+
+/// The request for `account`: once closed, with the day and the closing
+/// reference; before (the copy kept in the export), without them.
+pub fn erasure_request(
+    profile: &PlatformProfile,
+    account: &AccountSummary,
+    closed: Option<(DateTime<Utc>, &str)>,
+) -> String {
     let postal = profile
         .after_care
         .privacy_postal
         .map(|a| format!("Post: {a}\n"))
+        .unwrap_or_default();
+    let opening = match closed {
+        Some((at, _)) => format!(
+            "I closed my account with {} on {}",
+            profile.company,
+            at.format("%-d %B %Y")
+        ),
+        None => format!("I am closing my account with {}", profile.company),
+    };
+    let reference = closed
+        .map(|(_, reference)| format!("Closing reference: {reference}\n"))
         .unwrap_or_default();
     format!(
         "To: {to}\n\
          {postal}\
          Subject: Request for erasure of personal data (GDPR Article 17)\n\n\
          Dear Data Protection Officer,\n\n\
-         I closed my account with {company} on {closed} and ask you to erase all personal data \
-         you hold about me, under Article 17 of the General Data Protection Regulation.\n\n\
+         {opening} and ask you to erase all personal data you hold about me, under Article 17 \
+         of the General Data Protection Regulation.\n\n\
          Account name: {name}\n\
          Username: {username}\n\
          Email address: {email}\n\
-         Closing reference: {reference}\n\n\
+         {reference}\n\
          Where you must keep some data by law, please tell me which data, on what legal basis, \
          and for how long, and restrict its processing to that purpose (Article 18).\n\n\
          Please confirm the erasure in writing within one month of receiving this request, as \
@@ -93,16 +119,13 @@ pub fn erasure_letter(profile: &PlatformProfile, receipt: &Receipt) -> String {
          Yours faithfully,\n\
          {name}\n",
         to = profile.after_care.privacy_contact,
-        company = profile.company,
-        closed = receipt.closed_at.format("%-d %B %Y"),
-        name = receipt.account.display_name,
-        username = receipt.account.username,
-        email = if receipt.account.email.is_empty() {
+        name = account.display_name,
+        username = account.username,
+        email = if account.email.is_empty() {
             "(the one on the account)"
         } else {
-            &receipt.account.email
+            &account.email
         },
-        reference = receipt.reference,
     )
 }
 

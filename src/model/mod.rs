@@ -10,5 +10,6 @@ pub mod money;
 pub mod profile;
 pub mod questionnaire;
 pub mod review;
+pub mod timeline;
 pub mod timestamp;
 pub mod wizard;

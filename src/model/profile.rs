@@ -434,6 +434,7 @@ pub(crate) mod testing {
                 clears: Clears::OnAnswer {
                     question: "clearing",
                     days: 1,
+                    unanswered: None,
                 },
                 money: None,
             },

@@ -95,10 +95,13 @@ pub enum Trigger {
 #[derive(Clone, Copy, Debug)]
 pub enum Clears {
     Never,
-    /// On the date answered to this question, plus `days`.
+    /// On the date answered to this question, plus `days`; without an
+    /// answer, `unanswered` days from today (the platform's longest wait,
+    /// said to be an estimate), or never.
     OnAnswer {
         question: &'static str,
         days: i64,
+        unanswered: Option<i64>,
     },
 }
 
@@ -222,12 +225,23 @@ impl Questionnaire {
                     },
                 },
             };
+            let mut estimated = false;
             let clears_on = match rule.clears {
                 Clears::Never => None,
-                Clears::OnAnswer { question, days } => date_of(answers.get(question))
-                    .and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
-                    // Already past: it has cleared, or the date is a guess.
-                    .map(|d| d.max(now)),
+                Clears::OnAnswer {
+                    question,
+                    days,
+                    unanswered,
+                } => match date_of(answers.get(question)) {
+                    Some(day) => day
+                        .checked_add_signed(chrono::Duration::days(days))
+                        // Already past: it has cleared, or the date is a guess.
+                        .map(|d| d.max(now)),
+                    None => unanswered.and_then(|wait| {
+                        estimated = true;
+                        now.checked_add_signed(chrono::Duration::days(wait))
+                    }),
+                },
             };
             if let (Some(role), Some(a)) = (rule.money, amount) {
                 money.push((role, a));
@@ -246,7 +260,12 @@ impl Questionnaire {
             let mut how = rule.how.replace(
                 "{date}",
                 &clears_on.map_or("the day it clears".into(), |d| {
-                    d.format("%-d %b %Y").to_string()
+                    let day = d.format("%-d %b %Y").to_string();
+                    if estimated {
+                        format!("{day} (an estimate: no date was given, so the longest wait)")
+                    } else {
+                        day
+                    }
                 }),
             );
             how.push_str(&format!(" {}", rule.link));

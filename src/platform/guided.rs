@@ -46,7 +46,7 @@ impl GuidedPlatform {
                 id: format!("{}-{}", profile.id.slug(), k.label.to_ascii_lowercase()),
                 kind: k.kind,
                 username: username.clone(),
-                display_name: format!("{username} ({} on {})", k.label, profile.company),
+                display_name: format!("{} on {}", k.label, profile.company),
                 email: String::new(),
                 member_since: now,
             })

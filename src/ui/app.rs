@@ -18,6 +18,8 @@ pub struct PageContext<'a> {
     pub files: &'a mut FileChoices,
     /// Whether the platform carries out resolutions itself (the demo does).
     pub can_act: bool,
+    /// The user's offset from UTC, for their own days on timelines.
+    pub utc_offset: chrono::FixedOffset,
 }
 
 impl PageContext<'_> {
@@ -35,6 +37,8 @@ pub struct OffboardApp {
     applied_theme: Option<ThemeChoice>,
     /// Style and waker are set up on the first frame, when the context is known.
     started: bool,
+    /// Read once at start-up: the system's time zone as an offset.
+    utc_offset: chrono::FixedOffset,
 }
 
 impl OffboardApp {
@@ -70,7 +74,9 @@ impl OffboardApp {
         }
         let (mut wizard, effects) =
             Wizard::resume(saved, now, crate::platform::registry::profiles());
-        wizard.notice = notice;
+        if notice.is_some() {
+            wizard.notice = notice;
+        }
         let mut app = OffboardApp {
             wizard,
             jobs,
@@ -78,6 +84,10 @@ impl OffboardApp {
             confirm_start_over: false,
             applied_theme: None,
             started: false,
+            utc_offset: {
+                use chrono::Offset;
+                chrono::Local::now().offset().fix()
+            },
         };
         app.run_effects(effects);
         app
@@ -154,6 +164,7 @@ impl OffboardApp {
             actions: Vec::new(),
             files: &mut self.files,
             can_act: self.wizard.profile().acts_itself,
+            utc_offset: self.utc_offset,
         };
 
         let colours = widgets::palette(ui);

@@ -30,6 +30,8 @@ pub enum Action {
     },
     /// The username a guided platform's receipt and letters name.
     SetUsername(String),
+    /// The day a calendar reminder was saved for (`None` forgets it).
+    SetReminder(Option<chrono::NaiveDate>),
     ConnectApi(ApiKeyForm),
     CancelConnectApi,
     DisconnectApi,

@@ -130,6 +130,25 @@ impl Wizard {
         if wizard.progress.receipt.is_some() {
             wizard.progress.step = Step::Done;
         }
+        // The reminder's day has come: the money should have arrived, so
+        // the review is checked again before anything else.
+        if let Some(day) = wizard.progress.reminder
+            && now.date_naive() >= day
+            && wizard.progress.receipt.is_none()
+        {
+            wizard.progress.reminder = None;
+            if wizard.progress.step > Step::Review {
+                wizard.progress.step = Step::Review;
+            }
+            wizard.notice = Some(Notice {
+                kind: NoticeKind::Info,
+                text: format!(
+                    "It is {}, the day you asked to be reminded of: the pending work is checked \
+                     again now.",
+                    day.format("%-d %B %Y")
+                ),
+            });
+        }
         wizard.accounts.begin();
         let mut effects = vec![wizard.connect_platform()];
         effects.extend(wizard.enter_step(now));
@@ -407,6 +426,10 @@ impl Wizard {
                     None => answers.remove(&question),
                 };
                 self.reload_source()
+            }
+            Action::SetReminder(day) => {
+                self.progress.reminder = day;
+                Vec::new()
             }
             Action::SetUsername(name) => {
                 if self.progress.sources.username == name || self.busy_leaving() {

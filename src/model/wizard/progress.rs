@@ -87,6 +87,10 @@ pub struct Progress {
     /// for sources that cannot close it themselves.
     #[serde(default)]
     pub closed_on_website: bool,
+    /// The day the user asked to be reminded of (the earliest closing
+    /// day): a launch on or after it checks the review again.
+    #[serde(default)]
+    pub reminder: Option<chrono::NaiveDate>,
 }
 
 impl Default for Progress {
@@ -109,6 +113,7 @@ impl Default for Progress {
             sources: SourceSettings::default(),
             manual_ticks: BTreeSet::new(),
             closed_on_website: false,
+            reminder: None,
         }
     }
 }

@@ -2053,3 +2053,37 @@ fn a_closing_not_yet_verified_can_be_checked_again_and_the_receipt_follows() {
         Vec::new()
     );
 }
+
+#[test]
+fn a_launch_on_the_reminder_day_checks_the_review_again() {
+    let today = now().date_naive();
+    let mut w = walk_to(Step::Confirm);
+    w.apply(Action::SetReminder(Some(today)), now());
+    let saved = w.saved_state();
+    assert_eq!(saved.progress.reminder, Some(today));
+
+    // The day before: nothing changes.
+    let before = now() - Duration::days(1);
+    let (r, _) = Wizard::resume(saved.clone(), before, testing::profiles());
+    assert_eq!(r.step(), Step::Confirm);
+    assert_eq!(r.progress.reminder, Some(today));
+    assert!(r.notice.is_none());
+
+    // On the day: back to the review, which loads again, with a notice.
+    let (r, effects) = Wizard::resume(saved, now(), testing::profiles());
+    assert_eq!(r.step(), Step::Review);
+    assert_eq!(r.progress.reminder, None);
+    assert!(
+        r.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("the pending work is checked again")),
+        "{:?}",
+        r.notice
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadAccounts { .. })),
+        "{effects:?}"
+    );
+}

@@ -301,6 +301,7 @@ pub static QUESTIONNAIRE: Questionnaire = Questionnaire {
             clears: Clears::OnAnswer {
                 question: "clearing-date",
                 days: 0,
+                unanswered: Some(14),
             },
             money: Some(MoneyRole::Pending),
         },
@@ -312,7 +313,7 @@ pub static QUESTIONNAIRE: Questionnaire = Questionnaire {
             trigger: Trigger::Positive("active-orders"),
             severity: Severity::Blocker,
             item: ItemKind::ActiveContract,
-            title: "{count} active orders",
+            title: "Active orders: {count}",
             why: "An active order is work or money in progress: deactivating mid-order leaves \
                   the other side without delivery or payment.",
             how: "Deliver and have them completed, or cancel them with the other side's \
@@ -330,7 +331,7 @@ pub static QUESTIONNAIRE: Questionnaire = Questionnaire {
             trigger: Trigger::Positive("open-disputes"),
             severity: Severity::Blocker,
             item: ItemKind::OpenDispute,
-            title: "{count} open disputes or cancellation requests",
+            title: "Open disputes or cancellation requests: {count}",
             why: "Money in dispute is decided by Fiverr's Resolution Center; closing first \
                   gives up your side of it.",
             how: "Settle or withdraw each in the Resolution Center.",
@@ -510,6 +511,41 @@ mod tests {
             SELLER,
             &[("pro-team", Answer::YesNo(true))],
         );
+    }
+
+    /// Money pending clearance with no date given waits Fiverr's longest
+    /// clearance, 14 days, and the review says it is an estimate.
+    #[test]
+    fn pending_clearance_without_a_date_waits_the_longest_clearance() {
+        use crate::model::review::{PendingWork, assess};
+        use chrono::TimeZone;
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 12, 1, 10, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let answers = [("clearing-amount".to_string(), amount("60"))]
+            .into_iter()
+            .collect();
+        let platform = crate::platform::guided::GuidedPlatform::new(&FIVERR, "", &answers, now);
+        let work = platform.and_then(|p| {
+            use crate::platform::Platform;
+            p.pending_work("fiverr-seller")
+        });
+        let Ok(work): Result<PendingWork, _> = work else {
+            panic!("a seller's pending work: {work:?}");
+        };
+        let review = assess(&FIVERR, &work, now);
+        let item = review
+            .items
+            .iter()
+            .find(|i| i.id == "rule:fiverr-pending-clearance");
+        let fortnight = now + chrono::Duration::days(14);
+        assert_eq!(item.and_then(|i| i.clears_on), Some(fortnight));
+        assert!(
+            item.is_some_and(|i| i.how_to_resolve.contains("an estimate")),
+            "{item:?}"
+        );
+        assert_eq!(review.earliest_close, fortnight);
     }
 
     #[test]

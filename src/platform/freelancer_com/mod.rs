@@ -279,7 +279,7 @@ pub static QUESTIONNAIRE: Questionnaire = Questionnaire {
             trigger: Trigger::Positive("pending-milestones"),
             severity: Severity::Blocker,
             item: ItemKind::EscrowMilestone,
-            title: "{count} pending milestone payments",
+            title: "Pending milestone payments: {count}",
             why: "Projects with pending milestone payments block both deactivation and \
                   deletion.",
             how: "The freelancer cancels the milestone or the employer releases it, on the \
@@ -290,6 +290,7 @@ pub static QUESTIONNAIRE: Questionnaire = Questionnaire {
             clears: Clears::OnAnswer {
                 question: "milestone-date",
                 days: 0,
+                unanswered: None,
             },
             money: None,
         },
@@ -310,6 +311,7 @@ pub static QUESTIONNAIRE: Questionnaire = Questionnaire {
             clears: Clears::OnAnswer {
                 question: "milestone-date",
                 days: 0,
+                unanswered: None,
             },
             money: Some(MoneyRole::Pending),
         },
@@ -321,7 +323,7 @@ pub static QUESTIONNAIRE: Questionnaire = Questionnaire {
             trigger: Trigger::Positive("open-contests"),
             severity: Severity::Blocker,
             item: ItemKind::OpenContest,
-            title: "{count} open contests",
+            title: "Open contests: {count}",
             why: "Open contests block closing.",
             how: "Finish the handover of an awarded contest; award an open one, or ask Support \
                   to cancel it.",
@@ -340,7 +342,7 @@ pub static QUESTIONNAIRE: Questionnaire = Questionnaire {
             trigger: Trigger::Positive("open-projects"),
             severity: Severity::Blocker,
             item: ItemKind::OpenJobPost,
-            title: "{count} projects still open for bids",
+            title: "Projects still open for bids: {count}",
             why: "The User Agreement requires no outstanding listings before closing, and \
                   freelancers keep bidding on an open project.",
             how: "Close each unawarded project on Dashboard › My Projects; an awarded one ends \
@@ -402,6 +404,7 @@ pub static QUESTIONNAIRE: Questionnaire = Questionnaire {
             clears: Clears::OnAnswer {
                 question: "first-withdrawal-date",
                 days: 0,
+                unanswered: Some(15),
             },
             money: None,
         },

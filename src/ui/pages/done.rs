@@ -96,7 +96,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     });
     ui.add_space(6.0);
     widgets::card(ui, |ui| {
-        widgets::card_title(ui, "What the platform keeps");
+        widgets::card_title(ui, &format!("What {} keeps", profile.company));
         for line in profile.after_care.retention {
             ui.label(format!("•  {line}"));
         }

@@ -39,6 +39,8 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     }
     summary(ui, assessment);
     ui.add_space(6.0);
+    timeline(ui, wizard, assessment, cx);
+    ui.add_space(6.0);
     let blockers: Vec<_> = assessment.blockers().collect();
     if !blockers.is_empty() {
         ui.label(
@@ -113,6 +115,73 @@ fn recheck_bar(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 .color(widgets::muted(ui)),
             );
         }
+    });
+}
+
+/// The earliest closing date as days: what can be done today, when each
+/// sum becomes withdrawable, and the day closing works, with the reasons;
+/// and a calendar reminder for that day.
+fn timeline(ui: &mut Ui, wizard: &Wizard, a: &Assessment, cx: &mut PageContext<'_>) {
+    let profile = wizard.profile();
+    let days = crate::model::timeline::timeline(a, cx.utc_offset, profile.payment.withdrawal_days);
+    widgets::card(ui, |ui| {
+        widgets::card_title(ui, "Timeline if you act today");
+        for day in &days {
+            ui.horizontal_top(|ui| {
+                ui.add_sized(
+                    egui::vec2(120.0, 18.0),
+                    egui::Label::new(
+                        RichText::new(day.day.format("%a %-d %b %Y").to_string()).strong(),
+                    ),
+                );
+                ui.vertical(|ui| {
+                    ui.label(&day.what);
+                    ui.label(RichText::new(&day.why).color(widgets::muted(ui)));
+                });
+            });
+        }
+        let Some(last) = days.last().filter(|d| d.day > a.checked_at.date_naive()) else {
+            return;
+        };
+        let account = &a.account;
+        let ics = crate::model::timeline::reminder_ics(
+            &format!("close-{}-{}@offboard", profile.id, account.id),
+            last.day,
+            &format!("Close your {} account", profile.company),
+            &format!(
+                "The money on its way from {} should have arrived by now. Open Offboard: it \
+                 checks the account again and guides the closing.",
+                profile.company
+            ),
+            a.checked_at,
+        );
+        ui.horizontal(|ui| {
+            let purpose = crate::ui::file_choice::Purpose::SaveText {
+                suggested_name: "offboard-close-reminder.ics".into(),
+                contents: ics,
+            };
+            let waiting = cx.files.waiting();
+            if ui
+                .add_enabled(!waiting, egui::Button::new("Remind me…"))
+                .on_hover_text("Saves a calendar file for that day; Offboard checks again when you open it then")
+                .clicked()
+            {
+                cx.act(Action::SetReminder(Some(last.day)));
+                cx.files.choose(purpose, cx.files.folders.documents.clone());
+            }
+            if let Some(day) = wizard.progress.reminder {
+                ui.label(
+                    RichText::new(format!(
+                        "Reminder set for {}: Offboard checks again when you open it that day.",
+                        day.format("%-d %B %Y")
+                    ))
+                    .color(widgets::muted(ui)),
+                );
+            }
+        });
+        let actions = &mut cx.actions;
+        cx.files
+            .ui(ui, crate::ui::file_choice::Slot::SaveText, actions);
     });
 }
 

@@ -1,0 +1,338 @@
+//! Every account kind of the guided platforms (Fiverr's sellers and buyers,
+//! Freelancer.com's freelancers and employers) walks from connect to the
+//! receipt and its after-care with its own platform's rules, driven as a
+//! user would, through widgets found by their accessible names.
+
+use chrono::{DateTime, TimeZone, Utc};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use offboard::export;
+use offboard::jobs::{self, Clock, Jobs};
+use offboard::model::wizard::Step;
+use offboard::platform::upwork::auth::OAuthEndpoints;
+use offboard::platform::upwork::secrets::SecretStore;
+use offboard::store::Store;
+use offboard::ui::{DefaultFolders, DialogDone, DialogKind, DialogOutcome, Dialogs, OffboardApp};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn clock() -> Clock {
+    Arc::new(now)
+}
+
+/// Answers every folder dialog with one folder and every save dialog with
+/// a file in it.
+struct OneFolder(PathBuf);
+
+impl Dialogs for OneFolder {
+    fn open(&mut self, kind: DialogKind, _start_in: Option<PathBuf>, done: DialogDone) {
+        done(match kind {
+            DialogKind::Folder => DialogOutcome::Chosen(vec![self.0.clone()]),
+            DialogKind::SaveAs { suggested_name } => {
+                DialogOutcome::Chosen(vec![self.0.join(suggested_name)])
+            }
+            DialogKind::CsvFiles => DialogOutcome::Cancelled,
+        });
+    }
+}
+
+fn app(state_dir: &Path, exports: &Path) -> OffboardApp {
+    let store = Store::new(state_dir);
+    let loaded = store.load(now());
+    let api = jobs::ApiAccess::with_store(
+        SecretStore::file_only(state_dir.join("secrets")),
+        OAuthEndpoints {
+            authorize_url: "http://127.0.0.1:9/authorize".into(),
+            token_url: "http://127.0.0.1:9/token".into(),
+        },
+        Arc::new(|_| Err("no browser in tests".into())),
+    );
+    let jobs = Jobs::new(
+        jobs::default_platforms(clock(), api.clone()),
+        api,
+        Some(store),
+        clock(),
+    );
+    let folders = DefaultFolders {
+        home: Some(exports.to_path_buf()),
+        documents: Some(exports.to_path_buf()),
+        downloads: None,
+    };
+    OffboardApp::new(
+        loaded,
+        jobs,
+        Box::new(OneFolder(exports.to_path_buf())),
+        folders,
+    )
+}
+
+fn settle(h: &mut Harness<'_, OffboardApp>) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        h.run_steps(2);
+        if !h.state().busy() {
+            h.run_steps(3);
+            if !h.state().busy() {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "background work did not finish");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn click(h: &mut Harness<'_, OffboardApp>, label: &str) {
+    h.get_by_label(label).click_accesskit();
+    h.run_steps(2);
+    settle(h);
+}
+
+fn type_into(h: &mut Harness<'_, OffboardApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.run_steps(2);
+    settle(h);
+}
+
+/// Clears a text field, as select-all and delete would.
+fn clear(h: &mut Harness<'_, OffboardApp>, label: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.run_steps(1);
+    for _ in 0..12 {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.run_steps(2);
+    settle(h);
+}
+
+fn step_of(h: &Harness<'_, OffboardApp>) -> Step {
+    h.state().wizard().step()
+}
+
+/// One walk: the platform, the kind, a question whose answer blocks
+/// closing (and what the review calls it), the reason only this kind is
+/// offered, and what the after-care names.
+struct Walk {
+    platform: &'static str,
+    company: &'static str,
+    account: &'static str,
+    blocking_question: &'static str,
+    blocking_answer: &'static str,
+    blocker_title: &'static str,
+    reason: &'static str,
+    not_offered: &'static str,
+    privacy: &'static str,
+    /// Snapshot names for the connect and review pages, if taken.
+    snapshots: Option<(&'static str, &'static str)>,
+}
+
+fn walk(w: &Walk) -> TestResult {
+    let state = tempfile::tempdir()?;
+    let exports = tempfile::tempdir()?;
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1120.0, 1600.0))
+        .with_theme(egui::Theme::Light)
+        .build_eframe({
+            let app = app(state.path(), exports.path());
+            move |_cc| app
+        });
+    settle(&mut h);
+    click(&mut h, "Start");
+
+    // Connect: the platform, the username, the kind, the answers.
+    click(&mut h, w.platform);
+    type_into(&mut h, "Username", "maya_k");
+    let account = format!("{} on {} (maya_k)", w.account, w.company);
+    click(&mut h, &account);
+    h.get_by_label("Your answers");
+    type_into(&mut h, w.blocking_question, w.blocking_answer);
+    assert!(
+        !h.state().wizard().progress.sources.answers.is_empty(),
+        "{}: the answer was not kept",
+        w.platform
+    );
+    if let Some((connect, _)) = w.snapshots {
+        h.snapshot(connect);
+    }
+    click(&mut h, "Next");
+    assert_eq!(step_of(&h), Step::Reason, "{}", w.platform);
+
+    // Reason: this kind's own reasons.
+    click(&mut h, "Reason for leaving");
+    assert!(
+        h.query_by_label(w.not_offered).is_none(),
+        "{} {}: offered {:?}",
+        w.platform,
+        w.account,
+        w.not_offered
+    );
+    click(&mut h, w.reason);
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    click(&mut h, "Next");
+    click(&mut h, "Next");
+    assert_eq!(step_of(&h), Step::Review, "{}", w.platform);
+
+    // Review: the answer is a blocker with the platform's own words.
+    // The item, and the timeline's line for today, both name it.
+    assert!(
+        h.query_all_by_label_contains(w.blocker_title).count() >= 1,
+        "{}: no {:?}",
+        w.platform,
+        w.blocker_title
+    );
+    h.get_by_label_contains("1 blocker to resolve");
+    h.get_by_label("Timeline if you act today");
+    if let Some((_, review)) = w.snapshots {
+        h.snapshot(review);
+    }
+
+    // Resolved on the platform: the answer changes, the review clears.
+    for _ in 0..3 {
+        click(&mut h, "Back");
+    }
+    assert_eq!(step_of(&h), Step::Connect, "{}", w.platform);
+    clear(&mut h, w.blocking_question);
+    for _ in 0..3 {
+        click(&mut h, "Next");
+    }
+    assert_eq!(step_of(&h), Step::Review, "{}", w.platform);
+    h.get_by_label("Nothing blocks closing this account.");
+    click(&mut h, "Next");
+
+    // Export: what there is, with the erasure request in it.
+    click(&mut h, "Choose folder…");
+    click(&mut h, "Export");
+    h.get_by_label("Export complete");
+    let record = h
+        .state()
+        .wizard()
+        .progress
+        .export
+        .clone()
+        .ok_or("no export recorded")?;
+    assert!(export::verify(&record.folder).is_ok());
+    let letter = std::fs::read_to_string(record.folder.join("erasure-request.txt"))?;
+    assert!(letter.contains(w.privacy), "{letter}");
+    click(&mut h, "Next");
+
+    // Checklist: this platform's items only.
+    let items: Vec<_> = h.state().wizard().profile().checklist_items().collect();
+    for item in items {
+        click(&mut h, item.label());
+    }
+    click(&mut h, "Next");
+    assert_eq!(step_of(&h), Step::Confirm, "{}", w.platform);
+
+    // Confirm: closed on the platform's website, then the username.
+    h.get_by_label(&format!("Close it on {}'s website", w.company));
+    click(
+        &mut h,
+        &format!("I have closed the account on {}'s website", w.company),
+    );
+    type_into(&mut h, "Type the username \"maya_k\" to confirm", "maya_k");
+    click(&mut h, "Close account");
+    assert_eq!(step_of(&h), Step::Done, "{}", w.platform);
+
+    // After-care: the platform's own contact, recovery and retention.
+    h.get_by_label("Your account is closed");
+    h.get_by_label(&format!("What {} keeps", w.company));
+    let receipt = std::fs::read_to_string(record.folder.join("receipt.txt"))?;
+    assert!(receipt.contains(w.company), "{receipt}");
+    assert!(receipt.contains("If it closed by mistake"), "{receipt}");
+    let done_letter = h
+        .state()
+        .wizard()
+        .progress
+        .receipt
+        .clone()
+        .ok_or("no receipt")?;
+    assert_eq!(done_letter.platform.slug(), w.platform_slug());
+    Ok(())
+}
+
+impl Walk {
+    fn platform_slug(&self) -> &'static str {
+        if self.company == "Fiverr" {
+            "fiverr"
+        } else {
+            "freelancer-com"
+        }
+    }
+}
+
+#[test]
+fn a_fiverr_seller_walks_from_connect_to_after_care() -> TestResult {
+    walk(&Walk {
+        platform: "Fiverr (answer a few questions)",
+        company: "Fiverr",
+        account: "Seller",
+        blocking_question: "How much is still pending clearance?",
+        blocking_answer: "245.50",
+        blocker_title: "$245.50 pending clearance",
+        reason: "I'm taking a break from freelancing",
+        not_offered: "We no longer hire freelancers",
+        privacy: "privacy@fiverr.com",
+        snapshots: Some(("12-fiverr-connect", "13-fiverr-review")),
+    })
+}
+
+#[test]
+fn a_fiverr_buyer_walks_from_connect_to_after_care() -> TestResult {
+    walk(&Walk {
+        platform: "Fiverr (answer a few questions)",
+        company: "Fiverr",
+        account: "Buyer",
+        blocking_question: "How many orders are still active (not completed or cancelled)?",
+        blocking_answer: "2",
+        blocker_title: "Active orders: 2",
+        reason: "We no longer hire freelancers",
+        not_offered: "It's too hard to find clients",
+        privacy: "privacy@fiverr.com",
+        snapshots: None,
+    })
+}
+
+#[test]
+fn a_freelancer_com_freelancer_walks_from_connect_to_after_care() -> TestResult {
+    walk(&Walk {
+        platform: "Freelancer.com (answer a few questions)",
+        company: "Freelancer.com",
+        account: "Freelancer",
+        blocking_question: "How many contests are open or awaiting handover?",
+        blocking_answer: "1",
+        blocker_title: "Open contests: 1",
+        reason: "I found work outside the platform",
+        not_offered: "We hire through another channel now",
+        privacy: "privacy-officer@freelancer.com",
+        snapshots: None,
+    })
+}
+
+#[test]
+fn a_freelancer_com_employer_walks_from_connect_to_after_care() -> TestResult {
+    walk(&Walk {
+        platform: "Freelancer.com (answer a few questions)",
+        company: "Freelancer.com",
+        account: "Employer",
+        blocking_question: "How many of your posted projects are still open for bids?",
+        blocking_answer: "3",
+        blocker_title: "Projects still open for bids: 3",
+        reason: "We hire through another channel now",
+        not_offered: "It's too hard to find clients",
+        privacy: "privacy-officer@freelancer.com",
+        snapshots: None,
+    })
+}
