@@ -61,6 +61,10 @@ pub struct KindProfile {
     /// A note shown on the review for this kind, e.g. that one login has
     /// both sides and closing closes both.
     pub note: Option<&'static str>,
+    /// The platform's close form asks how pending work will be completed
+    /// and about payout agreements with clients (an agency's does): the
+    /// wizard prepares the answers beforehand.
+    pub asks_agency_plan: bool,
 }
 
 /// Where things are resolved, in the platform's menus.
@@ -276,7 +280,12 @@ pub(crate) mod testing {
                 AccountKind::Client => "A client account can only be reopened through support.",
                 _ => "Log in within 30 days to reactivate.",
             },
-            note: None,
+            // One login holds the freelancer and client sides.
+            note: match kind {
+                AccountKind::Agency => None,
+                _ => Some("One login, both sides: closing closes both."),
+            },
+            asks_agency_plan: matches!(kind, AccountKind::Agency),
         }
     }
 

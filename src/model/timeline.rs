@@ -63,8 +63,12 @@ pub fn timeline(a: &Assessment, offset: FixedOffset, withdrawal_days: i64) -> Ve
     dated.sort_by_key(|(on, _)| *on);
     for (on, item) in dated {
         let what = match item.amount {
+            // Titles of money items name the amount already.
+            Some(amount) if amount.is_positive() && item.title.contains(&amount.to_string()) => {
+                format!("{}: withdrawable from this day", item.title)
+            }
             Some(amount) if amount.is_positive() => {
-                format!("{}: {amount} can be withdrawn", item.title)
+                format!("{}: {amount} withdrawable from this day", item.title)
             }
             _ => format!("{} clears", item.title),
         };
@@ -220,7 +224,10 @@ mod tests {
             [day(2026, 11, 23), day(2026, 12, 2), day(2026, 12, 2)]
         );
         assert!(t[0].what.contains("1 blocker you can act on today"));
-        assert!(t[1].what.contains("$120.00 can be withdrawn"));
+        assert_eq!(
+            t[1].what,
+            "Hours in review: $120.00 withdrawable from this day"
+        );
         assert!(t[2].what.contains("Earliest day"));
         assert!(t[2].why.contains("8 business days"));
     }

@@ -30,6 +30,8 @@ pub enum Action {
     },
     /// The username a guided platform's receipt and letters name.
     SetUsername(String),
+    /// The agency close form's answers, as edited.
+    EditAgencyPlan(super::progress::AgencyPlan),
     /// The day a calendar reminder was saved for (`None` forgets it).
     SetReminder(Option<chrono::NaiveDate>),
     ConnectApi(ApiKeyForm),

@@ -12,7 +12,7 @@ pub use gate::{
     CloseBlock, CloseClearance, GateInput, MAX_REVIEW_AGE, clear_to_close, review_stale_at,
 };
 pub use messages::{Action, Effect, Event};
-pub use progress::{ExportRecord, Progress, Receipt, SavedState, ThemeChoice, UiPrefs};
+pub use progress::{AgencyPlan, ExportRecord, Progress, Receipt, SavedState, ThemeChoice, UiPrefs};
 pub use runtime::{
     ApiKeyForm, AuthState, ExportJob, FetchStatus, Loadable, Notice, NoticeKind, SecretText,
     SourceSettings, VerifyOutcome,
@@ -152,6 +152,18 @@ impl Wizard {
         wizard.accounts.begin();
         let mut effects = vec![wizard.connect_platform()];
         effects.extend(wizard.enter_step(now));
+        // A later launch asks once more whether a closed account is really
+        // gone, where the last look could not tell; the receipt records it.
+        if let Some(receipt) = &wizard.progress.receipt
+            && receipt.check.as_ref().is_some_and(|c| c.can_check_again())
+            && now.date_naive() > receipt.closed_at.date_naive()
+        {
+            wizard.checking_closure = true;
+            effects.push(Effect::CheckClosure {
+                account: receipt.account.id.clone(),
+                receipt: Box::new(receipt.clone()),
+            });
+        }
         (wizard, effects)
     }
 
@@ -168,6 +180,11 @@ impl Wizard {
         self.progress.step
     }
 
+    /// The time of the last action, event or tick: the model's "now".
+    pub fn now(&self) -> DateTime<Utc> {
+        self.seen_at
+    }
+
     /// The chosen platform's profile.
     pub fn profile(&self) -> &'static PlatformProfile {
         self.profiles.get(&self.progress.platform)
@@ -176,6 +193,35 @@ impl Wizard {
     /// Every platform this build offers.
     pub fn profiles(&self) -> Profiles {
         self.profiles
+    }
+
+    /// The other accounts of the same login that closing also closes (a
+    /// freelancer's client companies, a Fiverr buyer's selling side), where
+    /// the platform's profile says closing closes both.
+    pub fn other_sides(&self) -> Vec<&AccountSummary> {
+        let Some(chosen) = self.account() else {
+            return Vec::new();
+        };
+        let both = self
+            .profile()
+            .kind(chosen.kind)
+            .is_some_and(|k| k.note.is_some());
+        if !both {
+            return Vec::new();
+        }
+        self.accounts
+            .value()
+            .map(|list| {
+                list.iter()
+                    .filter(|a| a.id != chosen.id && a.kind != chosen.kind)
+                    .filter(|a| {
+                        self.profile()
+                            .kind(a.kind)
+                            .is_some_and(|k| k.note.is_some())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The reasons for leaving the chosen kind of account is asked about
@@ -426,6 +472,13 @@ impl Wizard {
                     None => answers.remove(&question),
                 };
                 self.reload_source()
+            }
+            Action::EditAgencyPlan(plan) => {
+                if self.busy_leaving() || self.is_closed() {
+                    return Vec::new();
+                }
+                self.progress.agency_plan = plan;
+                Vec::new()
             }
             Action::SetReminder(day) => {
                 self.progress.reminder = day;

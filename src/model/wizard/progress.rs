@@ -91,6 +91,47 @@ pub struct Progress {
     /// day): a launch on or after it checks the review again.
     #[serde(default)]
     pub reminder: Option<chrono::NaiveDate>,
+    /// What an agency's close form will ask, prepared beforehand.
+    #[serde(default)]
+    pub agency_plan: AgencyPlan,
+}
+
+/// The answers an agency's close form asks for: why, how pending work is
+/// completed, and any payout agreement with a client (whose text the form
+/// wants pasted in).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyPlan {
+    pub pending_work: String,
+    pub payout_agreement: bool,
+    pub agreement_text: String,
+}
+
+impl AgencyPlan {
+    /// What is still missing, as a sentence to show beside the form.
+    pub fn missing(&self) -> Option<&'static str> {
+        if self.pending_work.trim().is_empty() {
+            Some("say how pending work will be completed")
+        } else if self.payout_agreement && self.agreement_text.trim().is_empty() {
+            Some("paste the payout agreement's text")
+        } else {
+            None
+        }
+    }
+
+    /// The answers to copy into the form, with the reason given earlier.
+    pub fn answers(&self, reason: &str) -> String {
+        let agreement = if self.payout_agreement {
+            format!("Yes. The agreement:\n{}", self.agreement_text.trim())
+        } else {
+            "No payout agreement with any client.".to_string()
+        };
+        format!(
+            "Why are you closing the agency?\n{reason}\n\n\
+             How will pending work be completed?\n{}\n\n\
+             Is there a payout agreement with a client?\n{agreement}\n",
+            self.pending_work.trim()
+        )
+    }
 }
 
 impl Default for Progress {
@@ -114,6 +155,7 @@ impl Default for Progress {
             manual_ticks: BTreeSet::new(),
             closed_on_website: false,
             reminder: None,
+            agency_plan: AgencyPlan::default(),
         }
     }
 }

@@ -2087,3 +2087,91 @@ fn a_launch_on_the_reminder_day_checks_the_review_again() {
         "{effects:?}"
     );
 }
+
+/// A launch on a later day asks once more whether an account closed on the
+/// website is really gone, where the last look could not tell; the same
+/// day, or once seen closed, it does not ask again.
+#[test]
+fn a_later_launch_asks_whether_the_account_is_really_gone() {
+    let mut w = ready_to_close();
+    w.progress.platform = testing::API.id.clone();
+    let could_not = ClosureCheck::CouldNotCheck {
+        at: now(),
+        problem: "offline".into(),
+    };
+    let outcome = ClosureOutcome {
+        check: Some(could_not),
+        ..outcome()
+    };
+    w.closing = true;
+    w.handle(Event::Closed(Ok((outcome, None))), now());
+    let saved = w.saved_state();
+    let asks = |at| {
+        let (r, effects) = Wizard::resume(saved.clone(), at, testing::profiles());
+        let asked = effects
+            .iter()
+            .any(|e| matches!(e, Effect::CheckClosure { account, .. } if account == "freelancer"));
+        (r, asked)
+    };
+    let (_, same_day) = asks(now() + Duration::hours(1));
+    assert!(!same_day);
+    let (r, next_day) = asks(now() + Duration::days(1));
+    assert!(next_day);
+    assert!(r.checking_closure);
+
+    let mut seen = saved.clone();
+    if let Some(receipt) = seen.progress.receipt.as_mut() {
+        receipt.check = Some(ClosureCheck::VerifiedClosed {
+            at: now(),
+            how: "the API reports the account closed".into(),
+        });
+    }
+    let (_, effects) = Wizard::resume(seen, now() + Duration::days(3), testing::profiles());
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::CheckClosure { .. }))
+    );
+}
+
+/// Where one login holds both sides, the review names the other side's
+/// accounts, whose rules count too; an agency (a separate account) does not.
+#[test]
+fn both_sides_of_one_login_are_named() {
+    let mut w = fresh();
+    w.handle(Event::AccountsLoaded(Ok(accounts())), now());
+    w.apply(Action::ChooseAccount("freelancer".into()), now());
+    let others: Vec<&str> = w.other_sides().iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(others, ["client"]);
+    w.apply(Action::ChooseAccount("client".into()), now());
+    let others: Vec<&str> = w.other_sides().iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(others, ["freelancer"]);
+    w.apply(Action::ChooseAccount("agency".into()), now());
+    assert!(w.other_sides().is_empty());
+}
+
+#[test]
+fn the_agency_plan_is_prepared_for_the_close_form() {
+    let mut plan = AgencyPlan::default();
+    assert_eq!(
+        plan.missing(),
+        Some("say how pending work will be completed")
+    );
+    plan.pending_work = "  Dana finishes the Q4 milestones under her own account. ".into();
+    assert_eq!(plan.missing(), None);
+    plan.payout_agreement = true;
+    assert_eq!(plan.missing(), Some("paste the payout agreement's text"));
+    plan.agreement_text = "Northwind pays Dana directly from 1 January.".into();
+    let answers = plan.answers("The business is closing or changing");
+    assert_eq!(
+        answers,
+        "Why are you closing the agency?\nThe business is closing or changing\n\n\
+         How will pending work be completed?\nDana finishes the Q4 milestones under her own \
+         account.\n\n\
+         Is there a payout agreement with a client?\nYes. The agreement:\nNorthwind pays Dana \
+         directly from 1 January.\n"
+    );
+    let mut w = walk_to(Step::Checklist);
+    w.apply(Action::EditAgencyPlan(plan.clone()), now());
+    assert_eq!(w.saved_state().progress.agency_plan, plan);
+}

@@ -70,6 +70,7 @@ const KINDS: &[KindProfile] = &[
         reactivation: "A freelancer account can be reactivated by logging in within 5 years; \
                        after that it is gone.",
         note: None,
+        asks_agency_plan: false,
     },
     KindProfile {
         kind: AccountKind::Client,
@@ -90,6 +91,7 @@ const KINDS: &[KindProfile] = &[
         },
         reactivation: "A client account can only be reopened through support.",
         note: None,
+        asks_agency_plan: false,
     },
     KindProfile {
         kind: AccountKind::Agency,
@@ -111,6 +113,7 @@ const KINDS: &[KindProfile] = &[
         reactivation: "A closed agency can only be reopened through support; your own \
                        freelancer account stays open.",
         note: None,
+        asks_agency_plan: true,
     },
 ];
 

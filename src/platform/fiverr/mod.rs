@@ -125,6 +125,7 @@ const KINDS: &[KindProfile] = &[
         closing: CLOSING,
         reactivation: REACTIVATION,
         note: Some(ONE_ACCOUNT),
+        asks_agency_plan: false,
     },
     KindProfile {
         kind: BUYER,
@@ -134,6 +135,7 @@ const KINDS: &[KindProfile] = &[
         closing: CLOSING,
         reactivation: REACTIVATION,
         note: Some(ONE_ACCOUNT),
+        asks_agency_plan: false,
     },
 ];
 

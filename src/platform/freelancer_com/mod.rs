@@ -114,6 +114,7 @@ const KINDS: &[KindProfile] = &[
         closing: CLOSING,
         reactivation: REACTIVATION,
         note: Some(ONE_ACCOUNT),
+        asks_agency_plan: false,
     },
     KindProfile {
         kind: EMPLOYER,
@@ -123,6 +124,7 @@ const KINDS: &[KindProfile] = &[
         closing: CLOSING,
         reactivation: REACTIVATION,
         note: Some(ONE_ACCOUNT),
+        asks_agency_plan: false,
     },
 ];
 

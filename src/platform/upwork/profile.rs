@@ -73,6 +73,7 @@ const KINDS: &[KindProfile] = &[
         reactivation: "A freelancer account can be reactivated by logging in within 5 years; \
                        after that it is gone.",
         note: Some(BOTH_SIDES),
+        asks_agency_plan: false,
     },
     KindProfile {
         kind: AccountKind::Client,
@@ -97,6 +98,7 @@ const KINDS: &[KindProfile] = &[
         },
         reactivation: "A client account can only be reopened through support.",
         note: Some(BOTH_SIDES),
+        asks_agency_plan: false,
     },
     KindProfile {
         kind: AccountKind::Agency,
@@ -125,6 +127,7 @@ const KINDS: &[KindProfile] = &[
         reactivation: "A closed agency can only be reopened through support; your own \
                        freelancer account stays open.",
         note: None,
+        asks_agency_plan: true,
     },
 ];
 

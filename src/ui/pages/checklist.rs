@@ -33,8 +33,86 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         }
     });
     ui.add_space(6.0);
+    agency_plan(ui, wizard, cx);
     manual_checks(ui, wizard, cx);
     clients(ui, wizard, cx);
+}
+
+/// An agency's close form asks why, how pending work will be completed,
+/// and whether a payout agreement with a client exists (its text pasted
+/// in): prepared here, copied into the form when closing.
+fn agency_plan(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    let Some(account) = wizard.account() else {
+        return;
+    };
+    if !wizard
+        .profile()
+        .kind(account.kind)
+        .is_some_and(|k| k.asks_agency_plan)
+    {
+        return;
+    }
+    let mut plan = wizard.progress.agency_plan.clone();
+    let mut changed = false;
+    widgets::card(ui, |ui| {
+        widgets::card_title(ui, "The agency close form");
+        ui.label(
+            RichText::new(format!(
+                "{}'s form for closing an agency asks these; prepare them now and copy them in \
+                 when you close.",
+                wizard.profile().company
+            ))
+            .color(widgets::muted(ui)),
+        );
+        let label = ui.label("How will pending work be completed?");
+        changed |= ui
+            .add(
+                egui::TextEdit::multiline(&mut plan.pending_work)
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id)
+            .changed();
+        changed |= ui
+            .checkbox(
+                &mut plan.payout_agreement,
+                "There is a payout agreement with a client",
+            )
+            .changed();
+        if plan.payout_agreement {
+            let label = ui.label("The agreement's text (the form wants it pasted in)");
+            changed |= ui
+                .add(
+                    egui::TextEdit::multiline(&mut plan.agreement_text)
+                        .desired_rows(4)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id)
+                .changed();
+        }
+        ui.horizontal(|ui| {
+            let missing = plan.missing();
+            if ui
+                .add_enabled(
+                    missing.is_none(),
+                    egui::Button::new("Copy the form's answers"),
+                )
+                .clicked()
+            {
+                ui.ctx().copy_text(plan.answers(&wizard.reason_text()));
+            }
+            if let Some(missing) = missing {
+                ui.label(
+                    RichText::new(format!("To copy the answers, {missing}."))
+                        .color(widgets::muted(ui)),
+                );
+            }
+        });
+    });
+    ui.add_space(6.0);
+    if changed {
+        cx.act(Action::EditAgencyPlan(plan));
+    }
 }
 
 /// What the platform source cannot see (e.g. contracts, from CSV files):

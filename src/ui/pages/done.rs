@@ -108,6 +108,10 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             "To reactivate: {}",
             reactivation_text(profile, receipt)
         ));
+        ui.label(format!(
+            "Closed by mistake: {}",
+            profile.after_care.recovery
+        ));
     });
     ui.add_space(6.0);
     widgets::card(ui, |ui| {
@@ -164,6 +168,48 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                         .color(widgets::muted(ui)),
                 );
             }
+        });
+        // The answer is due a month after the letter is sent (GDPR Article
+        // 12(3)): a calendar reminder for that day, counted from today.
+        let sent = wizard.now();
+        let due = crate::model::closing::erasure_answer_due(sent);
+        ui.horizontal(|ui| {
+            let ics = crate::model::timeline::reminder_ics(
+                &format!("erasure-{}-{}@offboard", profile.id, receipt.reference),
+                due.date_naive(),
+                &format!(
+                    "{}'s answer to your erasure request is due",
+                    profile.company
+                ),
+                &format!(
+                    "You sent the GDPR Article 17 request to {} on {}. Without an answer by \
+                     today, write again, or complain to your data protection authority.",
+                    profile.after_care.privacy_contact,
+                    sent.format("%-d %B %Y")
+                ),
+                sent,
+            );
+            let waiting = cx.files.waiting();
+            if ui
+                .add_enabled(!waiting, egui::Button::new("I sent it today: remind me…"))
+                .on_hover_text(format!(
+                    "Saves a calendar file for {}, when the answer is due",
+                    due.format("%-d %B %Y")
+                ))
+                .clicked()
+            {
+                cx.files.choose(
+                    Purpose::SaveText {
+                        suggested_name: "erasure-answer-due.ics".into(),
+                        contents: ics,
+                    },
+                    cx.files.folders.documents.clone(),
+                );
+            }
+            ui.label(
+                RichText::new(format!("The answer is due by {}.", due.format("%-d %B %Y")))
+                    .color(widgets::muted(ui)),
+            );
         });
         let actions = &mut cx.actions;
         cx.files.ui(ui, Slot::SaveText, actions);

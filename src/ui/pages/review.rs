@@ -39,6 +39,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     }
     summary(ui, assessment);
     ui.add_space(6.0);
+    both_sides(ui, wizard, assessment);
     timeline(ui, wizard, assessment, cx);
     ui.add_space(6.0);
     let blockers: Vec<_> = assessment.blockers().collect();
@@ -116,6 +117,39 @@ fn recheck_bar(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             );
         }
     });
+}
+
+/// One login, several sides: closing closes them all, so their blockers
+/// count too.
+fn both_sides(ui: &mut Ui, wizard: &Wizard, a: &Assessment) {
+    let Some(note) = wizard.profile().kind(a.account.kind).and_then(|k| k.note) else {
+        return;
+    };
+    widgets::callout(ui, widgets::warning(ui), |ui| {
+        ui.label(note);
+        let others = wizard.other_sides();
+        if !others.is_empty() {
+            let names: Vec<String> = others
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{} ({})",
+                        o.display_name,
+                        wizard.profile().kind_label(o.kind)
+                    )
+                })
+                .collect();
+            ui.label(
+                RichText::new(format!(
+                    "This login also has: {}. Choose each on the connect page to review its \
+                     rules too before closing.",
+                    names.join(", ")
+                ))
+                .strong(),
+            );
+        }
+    });
+    ui.add_space(6.0);
 }
 
 /// The earliest closing date as days: what can be done today, when each
