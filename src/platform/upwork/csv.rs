@@ -1277,43 +1277,13 @@ fn parse_row(
 // ---------------------------------------------------------------------------
 // Values
 
-/// Upwork's type words (either generation) to the model's kinds; the bool
-/// says the word was not recognised.
+/// Upwork's type words (either generation) to the model's kinds, read as
+/// the API's are; the bool says the word was not recognised.
 fn kind_from(type_text: &str, description: &str) -> (TransactionKind, bool) {
-    let t = normalise_header(type_text);
-    let d = description.to_lowercase();
-    let has = |w: &str| t.contains(w);
-    let kind = if has("withdrawal fee") || (has("fee") && has("withdraw")) {
-        TransactionKind::WithdrawalFee
-    } else if has("withdraw") {
-        TransactionKind::Withdrawal
-    } else if has("hourly") {
-        TransactionKind::Hourly
-    } else if has("fixed") || has("milestone") {
-        TransactionKind::FixedPrice
-    } else if has("bonus") {
-        TransactionKind::Bonus
-    } else if has("refund") {
-        TransactionKind::Refund
-    } else if has("connects") || has("membership") || has("freelancer plus") {
-        TransactionKind::ConnectsPurchase
-    } else if has("fee") || has("commission") {
-        TransactionKind::ServiceFee
-    } else if has("payment") || has("invoice") || has("expense") {
-        TransactionKind::Payment
-    } else if has("misc") || has("adjustment") || has("credit") || has("debit") || t.is_empty() {
-        // Miscellaneous rows often say in the description what they are.
-        if d.starts_with("withdrawal fee") {
-            TransactionKind::WithdrawalFee
-        } else if d.contains("connects") || d.contains("membership") {
-            TransactionKind::ConnectsPurchase
-        } else {
-            TransactionKind::Adjustment
-        }
-    } else {
-        return (TransactionKind::Adjustment, true);
-    };
-    (kind, false)
+    match super::vocabulary::transaction_kind(&normalise_header(type_text), description) {
+        Some(kind) => (kind, false),
+        None => (TransactionKind::Adjustment, true),
+    }
 }
 
 /// A status word in a status or balance column.

@@ -6,3 +6,4 @@ pub mod auth;
 pub mod csv;
 pub mod profile;
 pub mod secrets;
+pub mod vocabulary;

@@ -560,37 +560,23 @@ pub(crate) fn team_member(node: &Value, user_id: &str, today: DateTime<Utc>) -> 
     })
 }
 
+/// The kind of a transaction row, read as the CSV files' are; an invoice
+/// paid out of the account that Upwork types vaguely is a payment.
 fn transaction_kind(
     kind: &str,
     subtype: &str,
     description: &str,
     amount: Money,
 ) -> TransactionKind {
-    let all = format!("{kind} {subtype}").to_ascii_lowercase();
-    let has = |w: &str| all.contains(w);
-    if has("withdraw") && has("fee") {
-        TransactionKind::WithdrawalFee
-    } else if has("withdraw") {
-        TransactionKind::Withdrawal
-    } else if has("connect") || has("membership") {
-        TransactionKind::ConnectsPurchase
-    } else if has("fee") || has("service") {
-        TransactionKind::ServiceFee
-    } else if has("refund") {
-        TransactionKind::Refund
-    } else if has("bonus") {
-        TransactionKind::Bonus
-    } else if has("hourly") {
-        TransactionKind::Hourly
-    } else if has("fixed") || has("milestone") {
-        TransactionKind::FixedPrice
-    } else if has("invoice")
-        || has("payment")
-        || (description.to_ascii_lowercase().contains("invoice") && amount.is_negative())
-    {
-        TransactionKind::Payment
-    } else {
-        TransactionKind::Adjustment
+    let words = format!("{kind} {subtype}");
+    match crate::platform::upwork::vocabulary::transaction_kind(&words, description) {
+        Some(TransactionKind::Adjustment) | None
+            if description.to_ascii_lowercase().contains("invoice") && amount.is_negative() =>
+        {
+            TransactionKind::Payment
+        }
+        Some(kind) => kind,
+        None => TransactionKind::Adjustment,
     }
 }
 
