@@ -6,7 +6,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use offboard::export;
 use offboard::jobs::{self, Clock, Jobs};
 use offboard::model::wizard::Step;
@@ -335,4 +335,120 @@ fn a_freelancer_com_employer_walks_from_connect_to_after_care() -> TestResult {
         privacy: "privacy-officer@freelancer.com",
         snapshots: None,
     })
+}
+
+/// The demo resolves its own blockers: every button until none is left,
+/// in the order a careful user would (escrow before ending its contract,
+/// money released before it is withdrawn).
+fn resolve_all_blockers(h: &mut Harness<'_, OffboardApp>) {
+    const ORDER: [&str; 10] = [
+        "Release escrow",
+        "End contract",
+        "Withdraw proposal",
+        "Decline offer",
+        "Close job post",
+        "Remove member",
+        "Settle dispute",
+        "Pay balance",
+        "Skip ahead to release",
+        "Withdraw balance",
+    ];
+    for _ in 0..60 {
+        let Some(label) = ORDER.iter().find(|label| {
+            h.query_all_by_label_contains(label)
+                .any(|n| n.accesskit_node().role() == Role::Button)
+        }) else {
+            return;
+        };
+        if let Some(button) = h
+            .query_all_by_label_contains(label)
+            .find(|n| n.accesskit_node().role() == Role::Button)
+        {
+            button.click_accesskit();
+        }
+        h.run_steps(2);
+        settle(h);
+    }
+    panic!("blockers kept coming back");
+}
+
+/// The demo's client company owner and agency owner, from connect to the
+/// receipt: their own blockers resolved, the agency's close form prepared.
+#[test]
+fn the_demo_client_and_agency_walk_from_connect_to_after_care() -> TestResult {
+    for (account, username, reason, agency) in [
+        (
+            "Priya Raman (Northwind Labs) (northwind_labs)",
+            "northwind_labs",
+            "We no longer hire freelancers",
+            false,
+        ),
+        (
+            "BrightPath Studio (brightpath_studio)",
+            "brightpath_studio",
+            "The business is closing or changing",
+            true,
+        ),
+    ] {
+        let state = tempfile::tempdir()?;
+        let exports = tempfile::tempdir()?;
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1120.0, 2400.0))
+            .with_theme(egui::Theme::Light)
+            .build_eframe({
+                let app = app(state.path(), exports.path());
+                move |_cc| app
+            });
+        settle(&mut h);
+        click(&mut h, "Start");
+        click(&mut h, account);
+        click(&mut h, "Next");
+        click(&mut h, "Reason for leaving");
+        click(&mut h, reason);
+        h.key_press(egui::Key::Escape);
+        settle(&mut h);
+        click(&mut h, "Next");
+        click(&mut h, "Next");
+        assert_eq!(step_of(&h), Step::Review, "{account}");
+        resolve_all_blockers(&mut h);
+        h.get_by_label("Nothing blocks closing this account.");
+        click(&mut h, "Next");
+        click(&mut h, "Choose folder…");
+        click(&mut h, "Export");
+        h.get_by_label("Export complete");
+        click(&mut h, "Next");
+        assert_eq!(step_of(&h), Step::Checklist, "{account}");
+        if agency {
+            h.get_by_label("The agency close form");
+            let field = "How will pending work be completed?";
+            h.get_by_role_and_label(Role::MultilineTextInput, field)
+                .focus();
+            h.run_steps(1);
+            h.get_by_role_and_label(Role::MultilineTextInput, field)
+                .type_text("Every contract ends before closing.");
+            h.run_steps(2);
+            settle(&mut h);
+        } else {
+            assert!(h.query_by_label("The agency close form").is_none());
+        }
+        let items: Vec<_> = h.state().wizard().profile().checklist_items().collect();
+        for item in items {
+            click(&mut h, item.label());
+        }
+        click(&mut h, "Next");
+        assert_eq!(step_of(&h), Step::Confirm, "{account}");
+        let field = format!("Type the username \"{username}\" to confirm");
+        type_into(&mut h, &field, username);
+        click(&mut h, "Close account");
+        assert_eq!(step_of(&h), Step::Done, "{account}");
+        h.get_by_label("Your account is closed");
+        h.get_by_label("What the demo platform keeps");
+        if agency {
+            assert_eq!(
+                h.state().wizard().progress.agency_plan.pending_work,
+                "Every contract ends before closing."
+            );
+        }
+    }
+    Ok(())
 }
