@@ -211,13 +211,15 @@ fn resolve_all_blockers(h: &mut Harness<'_, OffboardApp>) {
         "Withdraw balance",
     ];
     for _ in 0..60 {
+        // Each button is named after what it resolves: "End contract: …".
         let Some(label) = ORDER
             .iter()
-            .find(|label| h.query_all_by_label(label).next().is_some())
+            .map(|verb| format!("{verb}: "))
+            .find(|label| h.query_all_by_label_contains(label).next().is_some())
         else {
             return;
         };
-        if let Some(node) = h.query_all_by_label(label).next() {
+        if let Some(node) = h.query_all_by_label_contains(&label).next() {
             node.click_accesskit()
         }
         h.run_steps(2);
@@ -548,7 +550,11 @@ fn upwork_csv_files_feed_review_checklist_and_confirm() -> TestResult {
     h.get_by_label_contains("available to withdraw");
     h.get_by_label_contains("of earnings in review");
     // The files cannot act on Upwork: no resolve buttons, only directions.
-    assert!(h.query_all_by_label("Withdraw balance").next().is_none());
+    assert!(
+        h.query_all_by_label_contains("Withdraw balance")
+            .next()
+            .is_none()
+    );
     next(&mut h);
     click(
         &mut h,
@@ -762,7 +768,7 @@ fn upwork_api_signs_in_and_reviews_against_a_local_server() -> TestResult {
         .ok_or_else(|| format!("no review: {:?}", h.state().wizard().assessment.error()))?;
     assert!(assessment.blocker_count() > 0);
     // Read-only source: directions, no buttons that pretend to act.
-    assert!(h.query_all_by_label("End contract").next().is_none());
+    assert!(h.query_all_by_label_contains("End contract").next().is_none());
     h.get_by_label_contains("Blockers (");
     // The secret stays out of the saved progress.
     let saved = std::fs::read_to_string(state.path().join("state.json"))?;

@@ -263,7 +263,12 @@ pub fn review_item(ui: &mut Ui, item: &ReviewItem, can_act: bool, resolving: boo
                     ui.add(egui::Spinner::new());
                     ui.label(RichText::new("Working…").color(muted(ui)));
                 } else {
-                    pressed = ui.button(resolution.action_label()).clicked();
+                    // The button shows the verb; a screen reader hears what it acts on.
+                    let name = format!("{}: {}", resolution.action_label(), item.subject());
+                    pressed = ui
+                        .button(resolution.action_label())
+                        .accessible_name(name)
+                        .clicked();
                 }
             });
         }
