@@ -10,7 +10,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use offboard::model::wizard::Step;
 use offboard::ui::OffboardApp;
-use ui_app::{InjectedDialogs, TestResult, app, focused_name, harness, settle};
+use ui_app::{InjectedDialogs, RESOLVE_ORDER, TestResult, app, focused_name, harness, settle};
 
 type H = Harness<'static, OffboardApp>;
 
@@ -44,20 +44,6 @@ fn step_of(h: &H) -> Step {
     h.state().wizard().step()
 }
 
-/// The resolve buttons of the review, in the order a careful user takes them.
-const RESOLVE_ORDER: [&str; 10] = [
-    "Release escrow: ",
-    "End contract: ",
-    "Withdraw proposal: ",
-    "Decline offer: ",
-    "Close job post: ",
-    "Remove member: ",
-    "Settle dispute: ",
-    "Pay balance: ",
-    "Skip ahead to release: ",
-    "Withdraw balance: ",
-];
-
 #[test]
 fn keyboard_only_walk_from_welcome_to_receipt() -> TestResult {
     let state = tempfile::tempdir()?;
@@ -87,7 +73,10 @@ fn keyboard_only_walk_from_welcome_to_receipt() -> TestResult {
     press(&mut h, Key::Space);
     let mut seen = Vec::new();
     while focused_name(&h).as_deref() != Some("Other") {
-        assert!(seen.len() < 20, "the arrow keys never reached Other: {seen:?}");
+        assert!(
+            seen.len() < 20,
+            "the arrow keys never reached Other: {seen:?}"
+        );
         seen.push(focused_name(&h));
         press(&mut h, Key::ArrowDown);
     }
@@ -97,7 +86,8 @@ fn keyboard_only_walk_from_welcome_to_receipt() -> TestResult {
         Some(offboard::model::wizard::LeaveReason::Other)
     );
     tab_to(&mut h, "Your reason");
-    h.get_by_label("Your reason").type_text("Going back to a full-time job");
+    h.get_by_label("Your reason")
+        .type_text("Going back to a full-time job");
     h.run_steps(2);
     press(&mut h, Key::Enter);
     assert_eq!(step_of(&h), Step::Feedback, "Enter in the last field");

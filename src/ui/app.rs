@@ -247,7 +247,8 @@ impl OffboardApp {
         let used = nav_ui.min_rect().height().max(ui.spacing().interact_size.y);
         if (used - nav_height).abs() > 0.5 {
             ui.ctx().data_mut(|d| d.insert_temp(nav_id, used));
-            ui.ctx().request_discard("the navigation row changed height");
+            // Not a discarded pass: that would run this frame's clicks twice.
+            ui.ctx().request_repaint();
         }
 
         let mut steps_ui = ui.new_child(
@@ -370,13 +371,16 @@ fn notice(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         NoticeKind::Warning => widgets::warning(ui),
         NoticeKind::Error => widgets::danger(ui),
     };
-    widgets::callout(ui, colour, |ui| {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(&notice.text).color(colour));
-        });
-        if ui.button("Dismiss").clicked() {
-            cx.act(Action::DismissNotice);
-        }
+    let urgent = notice.kind != NoticeKind::Info;
+    widgets::live(ui, urgent, |ui| {
+        widgets::callout(ui, colour, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(&notice.text).color(colour));
+            });
+            if ui.button("Dismiss").clicked() {
+                cx.act(Action::DismissNotice);
+            }
+        })
     });
     ui.add_space(6.0);
 }

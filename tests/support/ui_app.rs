@@ -104,3 +104,17 @@ pub fn focused_name(h: &Harness<'_, OffboardApp>) -> Option<String> {
     h.query_by(|node| node.is_focused())
         .and_then(|node| node.accesskit_node().label())
 }
+
+/// The resolve buttons of the review, in the order a careful user takes them.
+pub const RESOLVE_ORDER: [&str; 10] = [
+    "Release escrow: ",
+    "End contract: ",
+    "Withdraw proposal: ",
+    "Decline offer: ",
+    "Close job post: ",
+    "Remove member: ",
+    "Settle dispute: ",
+    "Pay balance: ",
+    "Skip ahead to release: ",
+    "Withdraw balance: ",
+];
