@@ -211,13 +211,15 @@ fn resolve_all_blockers(h: &mut Harness<'_, OffboardApp>) {
         "Withdraw balance",
     ];
     for _ in 0..60 {
+        // Each button is named after what it resolves: "End contract: …".
         let Some(label) = ORDER
             .iter()
-            .find(|label| h.query_all_by_label(label).next().is_some())
+            .map(|verb| format!("{verb}: "))
+            .find(|label| h.query_all_by_label_contains(label).next().is_some())
         else {
             return;
         };
-        if let Some(node) = h.query_all_by_label(label).next() {
+        if let Some(node) = h.query_all_by_label_contains(&label).next() {
             node.click_accesskit()
         }
         h.run_steps(2);
@@ -334,7 +336,11 @@ fn freelancer_walks_from_welcome_to_receipt() -> TestResult {
     for item in items {
         click(&mut h, item.label());
     }
-    assert!(h.query_all_by_label("Copy").next().is_some());
+    assert!(
+        h.query_all_by_label_contains("Copy the farewell to ")
+            .next()
+            .is_some()
+    );
     h.snapshot("07-checklist");
     next(&mut h);
     assert_eq!(step_of(&h), Step::Confirm);
@@ -488,7 +494,7 @@ fn progress_resumes_after_relaunch() -> TestResult {
         Some("Privacy concerns")
     );
     // Done steps can be revisited from the step list.
-    click(&mut h, "✔  Connect");
+    click(&mut h, "Step 2: Connect (done)");
     assert_eq!(step_of(&h), Step::Connect);
     Ok(())
 }
@@ -521,7 +527,7 @@ fn upwork_csv_files_feed_review_checklist_and_confirm() -> TestResult {
     click(&mut h, "Upwork (downloaded CSV files)");
     h.get_by_label("Transaction-history files");
     click(&mut h, "Add CSV files…");
-    h.get_by_label_contains("statements_2026-01-01_2026-10-15.csv");
+    h.get_by_label("/tmp/offboard-ui-test-downloads/statements_2026-01-01_2026-10-15.csv");
     click(&mut h, "Maya Lindqvist (Maya Lindqvist)");
     // The kind of account is read from the files; the user can correct it.
     let kind_of = |h: &Harness<'_, OffboardApp>| {
@@ -557,7 +563,11 @@ fn upwork_csv_files_feed_review_checklist_and_confirm() -> TestResult {
             >= 1
     );
     // The files cannot act on Upwork: no resolve buttons, only directions.
-    assert!(h.query_all_by_label("Withdraw balance").next().is_none());
+    assert!(
+        h.query_all_by_label_contains("Withdraw balance")
+            .next()
+            .is_none()
+    );
     next(&mut h);
     click(
         &mut h,
@@ -771,7 +781,11 @@ fn upwork_api_signs_in_and_reviews_against_a_local_server() -> TestResult {
         .ok_or_else(|| format!("no review: {:?}", h.state().wizard().assessment.error()))?;
     assert!(assessment.blocker_count() > 0);
     // Read-only source: directions, no buttons that pretend to act.
-    assert!(h.query_all_by_label("End contract").next().is_none());
+    assert!(
+        h.query_all_by_label_contains("End contract")
+            .next()
+            .is_none()
+    );
     h.get_by_label_contains("Blockers (");
     // The secret stays out of the saved progress.
     let saved = std::fs::read_to_string(state.path().join("state.json"))?;

@@ -205,6 +205,27 @@ pub struct ReviewItem {
     pub resolution: Option<Resolution>,
 }
 
+impl ReviewItem {
+    /// What the item is about without its kind, for naming the button that
+    /// resolves it ("End contract: Ongoing full-stack development"). The
+    /// titles of these kinds are "<kind>: <subject>"; the others are whole.
+    pub fn subject(&self) -> &str {
+        match self.kind {
+            ItemKind::ActiveContract
+            | ItemKind::PausedContract
+            | ItemKind::OpenProposal
+            | ItemKind::PendingOffer
+            | ItemKind::OpenJobPost
+            | ItemKind::OpenDispute
+            | ItemKind::TeamMember => self
+                .title
+                .split_once(": ")
+                .map_or(self.title.as_str(), |(_, subject)| subject),
+            _ => &self.title,
+        }
+    }
+}
+
 /// The review of one account at one moment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
@@ -838,6 +859,35 @@ mod tests {
         ids.into_iter()
             .map(|id| (id.to_string(), ItemKind::DataLoss, Severity::Advisory, None))
             .collect()
+    }
+
+    /// The subject names the thing without its kind, and keeps a colon that
+    /// belongs to the thing's own title.
+    #[test]
+    fn subject_drops_only_the_kind() {
+        let item = |kind, title: &str| ReviewItem {
+            id: "x".into(),
+            kind,
+            severity: Severity::Blocker,
+            title: title.into(),
+            why: String::new(),
+            how_to_resolve: String::new(),
+            amount: None,
+            clears_on: None,
+            resolution: None,
+        };
+        let contract = item(
+            ItemKind::ActiveContract,
+            "Active hourly contract: Phase 2: API",
+        );
+        assert_eq!(contract.subject(), "Phase 2: API");
+        let escrow = item(
+            ItemKind::EscrowMilestone,
+            "$500.00 in escrow on \"Phase 2: API\"",
+        );
+        assert_eq!(escrow.subject(), escrow.title);
+        let member = item(ItemKind::TeamMember, "Team member: Ana Lima (Designer)");
+        assert_eq!(member.subject(), "Ana Lima (Designer)");
     }
 
     #[test]

@@ -11,6 +11,9 @@ use crate::model::wizard::{Action, Effect, Notice, NoticeKind, Step, ThemeChoice
 use crate::store::Loaded;
 use egui::{Margin, RichText, Ui};
 
+/// The navigation row's inner margin, left and right and top and bottom.
+const NAV_MARGIN: (i8, i8) = (16, 10);
+
 /// What a page may do besides sending actions.
 pub struct PageContext<'a> {
     pub actions: Vec<Action>,
@@ -39,6 +42,7 @@ pub struct OffboardApp {
     started: bool,
     /// Read once at start-up: the system's time zone as an offset.
     utc_offset: chrono::FixedOffset,
+    keyboard: super::keyboard::KeyboardFocus,
 }
 
 impl OffboardApp {
@@ -88,6 +92,7 @@ impl OffboardApp {
                 use chrono::Offset;
                 chrono::Local::now().offset().fix()
             },
+            keyboard: Default::default(),
         };
         app.run_effects(effects);
         app
@@ -167,6 +172,17 @@ impl OffboardApp {
             utc_offset: self.utc_offset,
         };
 
+        let keyboard = self.keyboard.begin_frame(ui.ctx());
+        // Enter with nothing focused presses the default button, as in a
+        // desktop dialog; never on Confirm, where Next closes the account.
+        if keyboard.enter_unfocused
+            && !matches!(self.wizard.step(), Step::Confirm | Step::Done)
+            && self.wizard.next_blocked_reason().is_none()
+            && !self.confirm_start_over
+        {
+            cx.act(Action::Next);
+        }
+
         let colours = widgets::palette(ui);
         egui::Panel::top("header")
             .frame(
@@ -178,15 +194,30 @@ impl OffboardApp {
                 header(ui, &self.wizard, &mut cx, &mut self.confirm_start_over)
             });
 
-        egui::Panel::bottom("navigation")
+        // The navigation row and the step list are laid out after the page,
+        // into space kept for them here, so that Tab reaches the page's
+        // controls first, then Back and Next, then the steps.
+        let nav_id = egui::Id::unique("navigation-height");
+        let nav_height = ui
+            .ctx()
+            .data(|d| d.get_temp::<f32>(nav_id))
+            .unwrap_or(ui.spacing().interact_size.y);
+        let nav_rect = egui::Panel::bottom("navigation")
+            // The size includes the margins and the separator line above.
+            .exact_size(
+                nav_height
+                    + 2.0 * f32::from(NAV_MARGIN.1)
+                    + ui.visuals().widgets.noninteractive.bg_stroke.width,
+            )
             .frame(
                 egui::Frame::new()
                     .fill(colours.header_fill)
-                    .inner_margin(Margin::symmetric(16, 10)),
+                    .inner_margin(Margin::symmetric(NAV_MARGIN.0, NAV_MARGIN.1)),
             )
-            .show(ui, |ui| navigation(ui, &self.wizard, &mut cx));
+            .show(ui, |ui| ui.max_rect())
+            .inner;
 
-        egui::Panel::left("steps")
+        let steps_rect = egui::Panel::left("steps")
             .resizable(false)
             .exact_size(210.0)
             .frame(
@@ -194,13 +225,10 @@ impl OffboardApp {
                     .fill(colours.steps_fill)
                     .inner_margin(Margin::same(10)),
             )
-            .show(ui, |ui| {
-                ui.label(RichText::new("Your progress").color(widgets::muted(ui)));
-                if let Some(step) = widgets::step_list(ui, &self.wizard) {
-                    cx.act(Action::GoTo(step));
-                }
-            });
+            .show(ui, |ui| ui.max_rect())
+            .inner;
 
+        let reveal = self.keyboard.reveal.take();
         egui::CentralPanel::default_margins().show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
@@ -212,8 +240,40 @@ impl OffboardApp {
                             page(ui, &self.wizard, &mut cx);
                         });
                     });
+                    // After the page, so that a scroll area inside it (the
+                    // folder browser) does not take the request.
+                    if let Some(rect) = reveal {
+                        ui.scroll_to_rect(rect, None);
+                    }
                 });
         });
+
+        let mut nav_ui = ui.new_child(
+            egui::UiBuilder::new()
+                .id_salt("navigation")
+                .max_rect(nav_rect)
+                .layout(egui::Layout::top_down(egui::Align::Min)),
+        );
+        navigation(&mut nav_ui, &self.wizard, &mut cx);
+        let used = nav_ui.min_rect().height().max(ui.spacing().interact_size.y);
+        if (used - nav_height).abs() > 0.5 {
+            ui.ctx().data_mut(|d| d.insert_temp(nav_id, used));
+            // Not a discarded pass: that would run this frame's clicks twice.
+            ui.ctx().request_repaint();
+        }
+
+        let mut steps_ui = ui.new_child(
+            egui::UiBuilder::new()
+                .id_salt("steps")
+                .max_rect(steps_rect)
+                .layout(egui::Layout::top_down(egui::Align::Min)),
+        );
+        steps_ui.label(RichText::new("Your progress").color(widgets::muted(&steps_ui)));
+        if let Some(step) = widgets::step_list(&mut steps_ui, &self.wizard) {
+            cx.act(Action::GoTo(step));
+        }
+
+        self.keyboard.end_frame(ui.ctx(), widgets::accent(ui));
 
         for action in std::mem::take(&mut cx.actions) {
             self.apply(action);
@@ -322,13 +382,16 @@ fn notice(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         NoticeKind::Warning => widgets::warning(ui),
         NoticeKind::Error => widgets::danger(ui),
     };
-    widgets::callout(ui, colour, |ui| {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(&notice.text).color(colour));
-        });
-        if ui.button("Dismiss").clicked() {
-            cx.act(Action::DismissNotice);
-        }
+    let urgent = notice.kind != NoticeKind::Info;
+    widgets::live(ui, urgent, |ui| {
+        widgets::callout(ui, colour, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(&notice.text).color(colour));
+            });
+            if ui.button("Dismiss").clicked() {
+                cx.act(Action::DismissNotice);
+            }
+        })
     });
     ui.add_space(6.0);
 }

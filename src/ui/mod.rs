@@ -5,6 +5,7 @@ pub mod app;
 pub mod dialogs;
 pub mod file_choice;
 pub mod folder_browser;
+pub mod keyboard;
 pub mod pages;
 pub mod widgets;
 

@@ -197,6 +197,24 @@ pub fn callout<R>(ui: &mut Ui, colour: Color32, add_contents: impl FnOnce(&mut U
         .inner
 }
 
+/// A live region: a screen reader reads out what appears or changes in it
+/// without the user moving there. `urgent` interrupts (an alert: a failure);
+/// otherwise it waits for a pause (a status: a job finished).
+pub fn live<R>(ui: &mut Ui, urgent: bool, add_contents: impl FnOnce(&mut Ui) -> R) -> R {
+    use egui::accesskit::{Live, Role};
+    let (role, live) = if urgent {
+        (Role::Alert, Live::Assertive)
+    } else {
+        (Role::Status, Live::Polite)
+    };
+    ui.scope_builder(egui::UiBuilder::new().accessibility_role(role), |ui| {
+        ui.ctx()
+            .accesskit_node_builder(ui.unique_id(), |node| node.set_live(live));
+        add_contents(ui)
+    })
+    .inner
+}
+
 /// How strongly a callout's and a chip's colour tints what is behind it.
 pub const CALLOUT_TINT: f32 = 0.07;
 pub const CHIP_TINT: f32 = 0.12;
@@ -263,7 +281,12 @@ pub fn review_item(ui: &mut Ui, item: &ReviewItem, can_act: bool, resolving: boo
                     ui.add(egui::Spinner::new());
                     ui.label(RichText::new("Working…").color(muted(ui)));
                 } else {
-                    pressed = ui.button(resolution.action_label()).clicked();
+                    // The button shows the verb; a screen reader hears what it acts on.
+                    let name = format!("{}: {}", resolution.action_label(), item.subject());
+                    pressed = ui
+                        .button(resolution.action_label())
+                        .accessible_name(name)
+                        .clicked();
                 }
             });
         }
@@ -306,7 +329,18 @@ pub fn step_list(ui: &mut Ui, wizard: &Wizard) -> Option<Step> {
             .fill(fill)
             .stroke(Stroke::NONE)
             .min_size(egui::vec2(ui.available_width(), 30.0));
-        let response = ui.add_enabled(visitable || current, button);
+        // Heard as "Step 2: Connect (done)", not "heavy check mark Connect".
+        let state = if current {
+            " (current)"
+        } else if done {
+            " (done)"
+        } else {
+            ""
+        };
+        let name = format!("Step {number}: {}{state}", step.title());
+        let response = ui
+            .add_enabled(visitable || current, button)
+            .accessible_name(name);
         let response = if current {
             response.on_hover_text("You are here")
         } else {

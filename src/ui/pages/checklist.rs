@@ -223,11 +223,20 @@ fn clients(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                     if ui
                         .button("Copy")
                         .on_hover_text("Copy the note to the clipboard")
+                        .accessible_name(format!("Copy the farewell to {}", contact.name))
                         .clicked()
                     {
                         ui.ctx().copy_text(text.clone());
                     }
-                    if edited.is_some() && ui.button("Restore draft").clicked() {
+                    if edited.is_some()
+                        && ui
+                            .button("Restore draft")
+                            .accessible_name(format!(
+                                "Restore the draft farewell to {}",
+                                contact.name
+                            ))
+                            .clicked()
+                    {
                         cx.act(Action::ResetFarewell(contact.name.clone()));
                     }
                 });

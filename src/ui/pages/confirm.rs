@@ -128,10 +128,12 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             });
         }
         if let Some(error) = &wizard.close_error {
-            ui.label(
-                RichText::new(format!("The platform refused to close: {error}"))
-                    .color(widgets::danger(ui)),
-            );
+            widgets::live(ui, true, |ui| {
+                ui.label(
+                    RichText::new(format!("The platform refused to close: {error}"))
+                        .color(widgets::danger(ui)),
+                )
+            });
         }
     });
 }

@@ -267,7 +267,11 @@ fn csv_files(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         for file in files {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(file.display().to_string()).monospace());
-                if ui.small_button("Remove").clicked() {
+                if ui
+                    .small_button("Remove")
+                    .accessible_name(format!("Remove {}", file.display()))
+                    .clicked()
+                {
                     cx.act(Action::RemoveCsvFile(file.clone()));
                 }
             });

@@ -49,21 +49,24 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             widgets::fact_row(ui, "Closed how", evidence);
         }
         if receipt.check.as_ref().is_some_and(|c| c.can_check_again()) {
-            ui.horizontal(|ui| {
-                let checking = wizard.checking_closure;
-                let button = ui.add_enabled(!checking, egui::Button::new("Check again"));
-                if button.clicked() {
-                    cx.act(Action::CheckClosureAgain);
-                }
-                if checking {
-                    ui.add(egui::Spinner::new());
-                    ui.label(RichText::new("Asking the platform…").color(widgets::muted(ui)));
-                } else {
-                    ui.label(
-                        RichText::new("Asks the platform whether the account is gone now.")
-                            .color(widgets::muted(ui)),
-                    );
-                }
+            // The answer changes the receipt's "Closed how": announced.
+            widgets::live(ui, false, |ui| {
+                ui.horizontal(|ui| {
+                    let checking = wizard.checking_closure;
+                    let button = ui.add_enabled(!checking, egui::Button::new("Check again"));
+                    if button.clicked() {
+                        cx.act(Action::CheckClosureAgain);
+                    }
+                    if checking {
+                        ui.add(egui::Spinner::new());
+                        ui.label(RichText::new("Asking the platform…").color(widgets::muted(ui)));
+                    } else {
+                        ui.label(
+                            RichText::new("Asks the platform whether the account is gone now.")
+                                .color(widgets::muted(ui)),
+                        );
+                    }
+                })
             });
         }
         widgets::fact_row(ui, "Reason", &receipt.reason);

@@ -19,38 +19,40 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     ui.add_space(6.0);
     job(ui, wizard, cx);
     if let Some(record) = &wizard.progress.export {
-        widgets::callout(ui, widgets::success(ui), |ui| {
-            ui.label(
-                RichText::new("Export complete")
-                    .strong()
-                    .color(widgets::success(ui)),
-            );
-            widgets::fact_row(
-                ui,
-                "Folder",
-                RichText::new(record.folder.display().to_string()).monospace(),
-            );
-            widgets::fact_row(
-                ui,
-                "Contents",
-                format!(
-                    "{} files, {} records, {}",
-                    record.files,
-                    record.records,
-                    human_bytes(record.bytes)
-                ),
-            );
-            widgets::fact_row(
-                ui,
-                "Manifest SHA-256",
-                RichText::new(&record.manifest_sha256).monospace().small(),
-            );
-            widgets::fact_row(
-                ui,
-                "Finished",
-                format!("{} UTC", record.finished_at.format("%Y-%m-%d %H:%M")),
-            );
-            verification(ui, wizard, cx);
+        widgets::live(ui, false, |ui| {
+            widgets::callout(ui, widgets::success(ui), |ui| {
+                ui.label(
+                    RichText::new("Export complete")
+                        .strong()
+                        .color(widgets::success(ui)),
+                );
+                widgets::fact_row(
+                    ui,
+                    "Folder",
+                    RichText::new(record.folder.display().to_string()).monospace(),
+                );
+                widgets::fact_row(
+                    ui,
+                    "Contents",
+                    format!(
+                        "{} files, {} records, {}",
+                        record.files,
+                        record.records,
+                        human_bytes(record.bytes)
+                    ),
+                );
+                widgets::fact_row(
+                    ui,
+                    "Manifest SHA-256",
+                    RichText::new(&record.manifest_sha256).monospace().small(),
+                );
+                widgets::fact_row(
+                    ui,
+                    "Finished",
+                    format!("{} UTC", record.finished_at.format("%Y-%m-%d %H:%M")),
+                );
+                verification(ui, wizard, cx);
+            })
         });
     }
     if wizard.progress.export.is_none() {
@@ -151,19 +153,23 @@ fn job(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             });
         }
         ExportJob::Cancelled => {
-            widgets::callout(ui, widgets::warning(ui), |ui| {
-                ui.label("Export cancelled. What was written is kept; Resume export carries on from there.");
+            widgets::live(ui, false, |ui| {
+                widgets::callout(ui, widgets::warning(ui), |ui| {
+                    ui.label("Export cancelled. What was written is kept; Resume export carries on from there.");
+                })
             });
         }
         ExportJob::Failed(message) => {
-            widgets::callout(ui, widgets::danger(ui), |ui| {
-                ui.label(
-                    RichText::new("The export did not finish")
-                        .strong()
-                        .color(widgets::danger(ui)),
-                );
-                ui.label(message);
-                ui.label("Choose another folder or free some space, then Resume export.");
+            widgets::live(ui, true, |ui| {
+                widgets::callout(ui, widgets::danger(ui), |ui| {
+                    ui.label(
+                        RichText::new("The export did not finish")
+                            .strong()
+                            .color(widgets::danger(ui)),
+                    );
+                    ui.label(message);
+                    ui.label("Choose another folder or free some space, then Resume export.");
+                })
             });
         }
     }
@@ -185,6 +191,11 @@ fn human_bytes(bytes: u64) -> String {
 
 /// Re-hash the export against its manifest, and show what was found.
 fn verification(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+    widgets::live(ui, false, |ui| verification_row(ui, wizard, cx));
+    verification_problems(ui, wizard);
+}
+
+fn verification_row(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     ui.horizontal(|ui| {
         let checking = wizard.verification.is_loading();
         if ui
@@ -224,6 +235,9 @@ fn verification(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             Loadable::NotLoaded => {}
         }
     });
+}
+
+fn verification_problems(ui: &mut Ui, wizard: &Wizard) {
     if let Loadable::Loaded(outcome) = &wizard.verification {
         for (file, problem) in outcome.problems.iter().take(20) {
             ui.label(RichText::new(format!("{file}: {problem}")).color(widgets::danger(ui)));

@@ -47,6 +47,10 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             if response.changed() {
                 cx.act(Action::SetOtherReason(text));
             }
+            // The page's last field: Enter goes on (the wizard checks it may).
+            if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                cx.act(Action::Next);
+            }
             ui.label(
                 RichText::new(format!(
                     "{} / {OTHER_REASON_LIMIT} characters",

@@ -17,14 +17,18 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     recheck_bar(ui, wizard, cx);
     // A failed re-check is shown above the last good review, never hidden.
     if let Some(message) = wizard.assessment.error() {
-        widgets::callout(ui, widgets::danger(ui), |ui| {
-            ui.label(format!("The review could not be loaded: {message}"));
-            if wizard.assessment.value().is_some() {
-                ui.label("What follows is the last review that worked.");
-            }
-            if wizard.api_auth == AuthState::NotConnected && ui.button("Connect again").clicked() {
-                cx.act(Action::GoTo(Step::Connect));
-            }
+        widgets::live(ui, true, |ui| {
+            widgets::callout(ui, widgets::danger(ui), |ui| {
+                ui.label(format!("The review could not be loaded: {message}"));
+                if wizard.assessment.value().is_some() {
+                    ui.label("What follows is the last review that worked.");
+                }
+                if wizard.api_auth == AuthState::NotConnected
+                    && ui.button("Connect again").clicked()
+                {
+                    cx.act(Action::GoTo(Step::Connect));
+                }
+            })
         });
         ui.add_space(6.0);
     }
