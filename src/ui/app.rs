@@ -43,6 +43,7 @@ pub struct OffboardApp {
     /// Read once at start-up: the system's time zone as an offset.
     utc_offset: chrono::FixedOffset,
     keyboard: super::keyboard::KeyboardFocus,
+    startup_probe: super::startup_probe::StartupProbe,
 }
 
 impl OffboardApp {
@@ -93,6 +94,7 @@ impl OffboardApp {
                 chrono::Local::now().offset().fix()
             },
             keyboard: Default::default(),
+            startup_probe: super::startup_probe::StartupProbe::from_env(),
         };
         app.run_effects(effects);
         app
@@ -290,6 +292,7 @@ impl OffboardApp {
 
 impl eframe::App for OffboardApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.startup_probe.frame(ui.ctx());
         self.show(ui);
     }
 }

@@ -7,6 +7,7 @@ pub mod file_choice;
 pub mod folder_browser;
 pub mod keyboard;
 pub mod pages;
+pub mod startup_probe;
 pub mod widgets;
 
 pub use app::OffboardApp;
