@@ -25,13 +25,19 @@ use upwork_server::{Fixture, Size, TOKEN, TestServer};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-struct OneFolder(PathBuf);
+/// Answers the folder dialog with one folder and the CSV dialog with the
+/// prepared files.
+struct Prepared {
+    folder: PathBuf,
+    csv_files: Vec<PathBuf>,
+}
 
-impl Dialogs for OneFolder {
+impl Dialogs for Prepared {
     fn open(&mut self, kind: DialogKind, _start_in: Option<PathBuf>, done: DialogDone) {
         done(match kind {
-            DialogKind::Folder => DialogOutcome::Chosen(vec![self.0.clone()]),
-            _ => DialogOutcome::Cancelled,
+            DialogKind::Folder => DialogOutcome::Chosen(vec![self.folder.clone()]),
+            DialogKind::CsvFiles => DialogOutcome::Chosen(self.csv_files.clone()),
+            DialogKind::SaveAs { .. } => DialogOutcome::Cancelled,
         });
     }
 }
@@ -140,7 +146,10 @@ fn an_upwork_freelancer_walks_from_connect_to_after_care() -> TestResult {
     let app = OffboardApp::new(
         offboard::store::Loaded::Fresh,
         jobs,
-        Box::new(OneFolder(exports.path().to_path_buf())),
+        Box::new(Prepared {
+            folder: exports.path().to_path_buf(),
+            csv_files: Vec::new(),
+        }),
         folders,
     );
     let mut h = Harness::builder()
@@ -240,4 +249,125 @@ fn an_upwork_freelancer_walks_from_connect_to_after_care() -> TestResult {
 
 fn step_of(h: &Harness<'_, OffboardApp>) -> Step {
     h.state().wizard().step()
+}
+
+/// Upwork from downloaded files, from connect to after-care: files whose
+/// money is all settled and withdrawn; what files cannot show is checked on
+/// the website; the receipt says files cannot see the closing.
+#[test]
+fn an_upwork_freelancer_from_csv_files_walks_from_connect_to_after_care() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let exports = tempfile::tempdir()?;
+    let csv = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/upwork-csv/settled_transaction-history_2026-09-01_2026-09-30.csv");
+    let api = jobs::ApiAccess::with_store(
+        SecretStore::file_only(state.path().join("secrets")),
+        OAuthEndpoints {
+            authorize_url: "http://127.0.0.1:9/authorize".into(),
+            token_url: "http://127.0.0.1:9/token".into(),
+        },
+        Arc::new(|_| Err("no browser in tests".into())),
+    );
+    // After the files' last day, when their money has long cleared.
+    let clock: Clock = Arc::new(|| {
+        use chrono::TimeZone;
+        Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0)
+            .single()
+            .unwrap_or_default()
+    });
+    let jobs = Jobs::new(
+        jobs::default_platforms(clock.clone(), api.clone()),
+        api,
+        Some(Store::new(state.path())),
+        clock,
+    );
+    let folders = DefaultFolders {
+        home: Some(exports.path().to_path_buf()),
+        documents: Some(exports.path().to_path_buf()),
+        downloads: None,
+    };
+    let app = OffboardApp::new(
+        offboard::store::Loaded::Fresh,
+        jobs,
+        Box::new(Prepared {
+            folder: exports.path().to_path_buf(),
+            csv_files: vec![csv],
+        }),
+        folders,
+    );
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1120.0, 2400.0))
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |_cc| app);
+    settle(&mut h);
+    click(&mut h, "Start");
+    click(&mut h, "Upwork (downloaded CSV files)");
+    click(&mut h, "Add CSV files…");
+    let accounts = h
+        .state()
+        .wizard()
+        .accounts
+        .value()
+        .cloned()
+        .unwrap_or_default();
+    let account = accounts
+        .first()
+        .ok_or("no account read from the files")?
+        .clone();
+    click(
+        &mut h,
+        &format!("{} ({})", account.display_name, account.username),
+    );
+    click(&mut h, "Next");
+    click(&mut h, "Reason for leaving");
+    click(&mut h, "I found work outside the platform");
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    click(&mut h, "Next");
+    click(&mut h, "Next");
+    assert_eq!(step_of(&h), Step::Review);
+    h.get_by_label("Nothing blocks closing this account.");
+    click(&mut h, "Next");
+
+    click(&mut h, "Choose folder…");
+    click(&mut h, "Export");
+    h.get_by_label("Export complete");
+    click(&mut h, "Next");
+
+    let items: Vec<_> = h.state().wizard().profile().checklist_items().collect();
+    for item in items {
+        click(&mut h, item.label());
+    }
+    let manual = h.state().wizard().manual_checks.clone().unwrap_or_default();
+    assert!(manual.iter().any(|c| c.id == "contracts"), "{manual:?}");
+    for check in &manual {
+        click(&mut h, &check.label);
+    }
+    click(&mut h, "Next");
+    assert_eq!(step_of(&h), Step::Confirm);
+    click(&mut h, "I have closed the account on Upwork's website");
+    let field = format!("Type the username \"{}\" to confirm", account.username);
+    h.get_by_role_and_label(Role::TextInput, &field).focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, &field)
+        .type_text(&account.username);
+    h.run_steps(2);
+    settle(&mut h);
+    click(&mut h, "Close account");
+    assert_eq!(step_of(&h), Step::Done);
+    h.get_by_label("Your account is closed");
+    h.get_by_label("What Upwork keeps");
+    let check = h
+        .state()
+        .wizard()
+        .progress
+        .receipt
+        .as_ref()
+        .and_then(|r| r.check.clone())
+        .ok_or("no check recorded")?;
+    assert!(
+        !check.can_check_again(),
+        "files cannot look again: {check:?}"
+    );
+    Ok(())
 }
