@@ -115,8 +115,11 @@ fn accounts(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                         cx.act(Action::ChooseAccount(account.id.clone()));
                     }
                     ui.indent(&account.id, |ui| {
-                        let since =
-                            format!("member since {}", account.member_since.format("%B %Y"));
+                        // A questionnaire does not know when the account began.
+                        let since = match wizard.profile().connect {
+                            ConnectForm::Questionnaire(_) => String::new(),
+                            _ => format!("member since {}", account.member_since.format("%B %Y")),
+                        };
                         let facts: Vec<&str> = [
                             wizard.profile().kind_label(account.kind),
                             account.email.as_str(),
