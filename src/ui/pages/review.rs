@@ -95,7 +95,7 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
 const REVIEW_ITEM_HEIGHT: f32 = 130.0;
 
 fn recheck_bar(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let loading = wizard.assessment.is_loading();
         if ui
             .add_enabled(!loading, egui::Button::new("Re-check"))
