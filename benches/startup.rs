@@ -42,7 +42,7 @@ fn empty_window() -> ExitCode {
     impl eframe::App for Empty {
         fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
             self.0.frame(ui.ctx());
-            egui::CentralPanel::default().show_inside(ui, |_| {});
+            egui::CentralPanel::default().show(ui, |_| {});
         }
     }
     let options = eframe::NativeOptions {

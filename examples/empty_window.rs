@@ -18,6 +18,6 @@ struct Empty;
 
 impl eframe::App for Empty {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::CentralPanel::default().show_inside(ui, |_| {});
+        egui::CentralPanel::default().show(ui, |_| {});
     }
 }

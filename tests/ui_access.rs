@@ -256,3 +256,61 @@ fn a_failed_export_is_announced() -> TestResult {
     );
     Ok(())
 }
+
+/// A list that grows with the account lays out only the rows near the view,
+/// yet every row can be reached by name: the far ones arrive by scrolling.
+#[test]
+fn a_long_list_names_the_rows_in_view_and_the_rest_on_scrolling() {
+    let rows = 1_000;
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(400.0, 300.0))
+        .build_ui(move |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                offboard::ui::widgets::long_list(ui, "rows", rows, 20.0, |ui, index| {
+                    let _ = ui.button(format!("Row {index}"));
+                });
+            });
+        });
+    h.run();
+    let laid_out = h.query_all_by_role(Role::Button).count();
+    assert!(h.query_by_label("Row 0").is_some());
+    assert!(h.query_by_label("Row 999").is_none());
+    assert!(laid_out < 60, "{laid_out} of {rows} rows laid out");
+
+    // A screen reader walks down the list: the last row in the tree,
+    // scrolled into view, brings the next rows in.
+    for _ in 0..rows {
+        let last = h
+            .query_all_by_role(Role::Button)
+            .filter_map(|node| node.accesskit_node().label())
+            .filter_map(|name| name.strip_prefix("Row ")?.parse::<usize>().ok())
+            .max();
+        match last {
+            Some(last) if last + 1 < rows => {
+                h.get_by_label(&format!("Row {last}")).scroll_to_me();
+                h.run();
+            }
+            _ => break,
+        }
+    }
+    assert!(h.query_by_label("Row 999").is_some());
+    assert!(h.query_by_label("Row 0").is_none());
+}
+
+/// A short list is laid out whole: a screen reader finds every row without
+/// scrolling, even those below the window's edge.
+#[test]
+fn a_short_list_names_every_row() {
+    let rows = offboard::ui::widgets::LAID_OUT_WHOLE_UP_TO;
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(400.0, 300.0))
+        .build_ui(move |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                offboard::ui::widgets::long_list(ui, "rows", rows, 20.0, |ui, index| {
+                    let _ = ui.button(format!("Row {index}"));
+                });
+            });
+        });
+    h.run();
+    assert_eq!(h.query_all_by_role(Role::Button).count(), rows);
+}

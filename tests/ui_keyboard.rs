@@ -182,3 +182,29 @@ fn keyboard_only_walk_from_welcome_to_receipt() -> TestResult {
     h.get_by_label("Your account is closed");
     Ok(())
 }
+
+/// Ctrl + and Ctrl − zoom the whole window and Ctrl 0 resets it: egui's
+/// own shortcuts, which the app leaves on.
+#[test]
+fn ctrl_plus_and_minus_zoom_the_window() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let mut h = harness(
+        app(state.path(), InjectedDialogs::default()),
+        egui::vec2(1120.0, 780.0),
+    );
+    settle(&mut h);
+    let zoom = |h: &H| h.ctx.zoom_factor();
+    assert_eq!(zoom(&h), 1.0);
+    for _ in 0..2 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Plus);
+        h.run_steps(2);
+    }
+    assert!((zoom(&h) - 1.2).abs() < 1e-4, "{}", zoom(&h));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Minus);
+    h.run_steps(2);
+    assert!((zoom(&h) - 1.1).abs() < 1e-4, "{}", zoom(&h));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num0);
+    h.run_steps(2);
+    assert_eq!(zoom(&h), 1.0);
+    Ok(())
+}

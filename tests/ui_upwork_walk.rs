@@ -175,7 +175,10 @@ fn api_walk(index: usize) -> TestResult {
         .value()
         .cloned()
         .unwrap_or_default();
-    let freelancer = accounts.first().ok_or("no organisations listed")?.clone();
+    let freelancer = accounts
+        .get(index)
+        .ok_or("no such organisation listed")?
+        .clone();
     click(
         &mut h,
         &format!("{} ({})", freelancer.display_name, freelancer.username),

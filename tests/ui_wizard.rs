@@ -1065,3 +1065,29 @@ fn dark_theme_follows_the_system_and_more_switches_it() -> TestResult {
     );
     Ok(())
 }
+
+/// At 200% in the smallest window (820×560 pixels: 410×280 points) the
+/// pages still read and work: snapshots of two, and the walk to the review
+/// by name.
+#[test]
+fn pages_work_at_200_percent_in_the_smallest_window() -> TestResult {
+    let state = tempfile::tempdir()?;
+    let app = app(state.path(), InjectedDialogs::default());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(410.0, 280.0))
+        .with_pixels_per_point(2.0)
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |_cc| app);
+    settle(&mut h);
+    h.snapshot("zoom-01-welcome");
+    click(&mut h, "Start");
+    click(&mut h, "Maya Okafor (maya_okafor)");
+    next(&mut h);
+    choose(&mut h, "Reason for leaving", "Privacy concerns");
+    next(&mut h);
+    next(&mut h);
+    settle(&mut h);
+    h.get_by_label_contains("Blockers (");
+    h.snapshot("zoom-05-review");
+    Ok(())
+}

@@ -14,6 +14,10 @@ use egui::{Margin, RichText, Ui};
 /// The navigation row's inner margin, left and right and top and bottom.
 const NAV_MARGIN: (i8, i8) = (16, 10);
 
+/// Below this width in points (a small screen, or zoomed in) the step list
+/// gives its room to the page and the header drops its tagline.
+const COMPACT_BELOW: f32 = 700.0;
+
 /// What a page may do besides sending actions.
 pub struct PageContext<'a> {
     pub actions: Vec<Action>,
@@ -185,6 +189,7 @@ impl OffboardApp {
             cx.act(Action::Next);
         }
 
+        let compact = ui.available_width() < COMPACT_BELOW;
         let colours = widgets::palette(ui);
         egui::Panel::top("header")
             .frame(
@@ -193,7 +198,13 @@ impl OffboardApp {
                     .inner_margin(Margin::symmetric(16, 10)),
             )
             .show(ui, |ui| {
-                header(ui, &self.wizard, &mut cx, &mut self.confirm_start_over)
+                header(
+                    ui,
+                    &self.wizard,
+                    &mut cx,
+                    &mut self.confirm_start_over,
+                    compact,
+                )
             });
 
         // The navigation row and the step list are laid out after the page,
@@ -219,16 +230,18 @@ impl OffboardApp {
             .show(ui, |ui| ui.max_rect())
             .inner;
 
-        let steps_rect = egui::Panel::left("steps")
-            .resizable(false)
-            .exact_size(210.0)
-            .frame(
-                egui::Frame::new()
-                    .fill(colours.steps_fill)
-                    .inner_margin(Margin::same(10)),
-            )
-            .show(ui, |ui| ui.max_rect())
-            .inner;
+        let steps_rect = (!compact).then(|| {
+            egui::Panel::left("steps")
+                .resizable(false)
+                .exact_size(210.0)
+                .frame(
+                    egui::Frame::new()
+                        .fill(colours.steps_fill)
+                        .inner_margin(Margin::same(10)),
+                )
+                .show(ui, |ui| ui.max_rect())
+                .inner
+        });
 
         let reveal = self.keyboard.reveal.take();
         egui::CentralPanel::default_margins().show(ui, |ui| {
@@ -236,7 +249,9 @@ impl OffboardApp {
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
                     ui.vertical_centered(|ui| {
-                        ui.set_max_width(PAGE_WIDTH);
+                        // Narrower than the window, never wider: wider is
+                        // cut off on both sides, as the column is centred.
+                        ui.set_max_width(PAGE_WIDTH.min(ui.available_width()));
                         ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
                             notice(ui, &self.wizard, &mut cx);
                             page(ui, &self.wizard, &mut cx);
@@ -256,7 +271,7 @@ impl OffboardApp {
                 .max_rect(nav_rect)
                 .layout(egui::Layout::top_down(egui::Align::Min)),
         );
-        navigation(&mut nav_ui, &self.wizard, &mut cx);
+        navigation(&mut nav_ui, &self.wizard, &mut cx, compact);
         let used = nav_ui.min_rect().height().max(ui.spacing().interact_size.y);
         if (used - nav_height).abs() > 0.5 {
             ui.ctx().data_mut(|d| d.insert_temp(nav_id, used));
@@ -264,15 +279,23 @@ impl OffboardApp {
             ui.ctx().request_repaint();
         }
 
-        let mut steps_ui = ui.new_child(
-            egui::UiBuilder::new()
-                .id_salt("steps")
-                .max_rect(steps_rect)
-                .layout(egui::Layout::top_down(egui::Align::Min)),
-        );
-        steps_ui.label(RichText::new("Your progress").color(widgets::muted(&steps_ui)));
-        if let Some(step) = widgets::step_list(&mut steps_ui, &self.wizard) {
-            cx.act(Action::GoTo(step));
+        if let Some(steps_rect) = steps_rect {
+            let mut steps_ui = ui.new_child(
+                egui::UiBuilder::new()
+                    .id_salt("steps")
+                    .max_rect(steps_rect)
+                    .layout(egui::Layout::top_down(egui::Align::Min)),
+            );
+            // A short window scrolls the steps rather than draw them over
+            // the navigation row.
+            egui::ScrollArea::vertical()
+                .id_salt("steps-scroll")
+                .show(&mut steps_ui, |ui| {
+                    ui.label(RichText::new("Your progress").color(widgets::muted(ui)));
+                    if let Some(step) = widgets::step_list(ui, &self.wizard) {
+                        cx.act(Action::GoTo(step));
+                    }
+                });
         }
 
         self.keyboard.end_frame(ui.ctx(), widgets::accent(ui));
@@ -311,7 +334,13 @@ fn page(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     }
 }
 
-fn header(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>, confirm_start_over: &mut bool) {
+fn header(
+    ui: &mut Ui,
+    wizard: &Wizard,
+    cx: &mut PageContext<'_>,
+    confirm_start_over: &mut bool,
+    compact: bool,
+) {
     ui.horizontal(|ui| {
         ui.label(
             RichText::new("Offboard")
@@ -319,10 +348,12 @@ fn header(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>, confirm_start_
                 .size(20.0)
                 .color(widgets::accent(ui)),
         );
-        ui.label(
-            RichText::new("leave a freelance platform without losing anything")
-                .color(widgets::muted(ui)),
-        );
+        if !compact {
+            ui.label(
+                RichText::new("leave a freelance platform without losing anything")
+                    .color(widgets::muted(ui)),
+            );
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.menu_button("More", |ui| {
                 if ui.button("Start over").clicked() {
@@ -399,8 +430,19 @@ fn notice(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
     ui.add_space(6.0);
 }
 
-fn navigation(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
+fn navigation(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>, compact: bool) {
     ui.horizontal(|ui| {
+        // Without the step list, where the user is in the wizard.
+        if compact {
+            ui.label(
+                RichText::new(format!(
+                    "Step {} of {}",
+                    wizard.step().index() + 1,
+                    Step::ALL.len()
+                ))
+                .color(widgets::muted(ui)),
+            );
+        }
         if wizard.step() != Step::Welcome && wizard.step() != Step::Done {
             if ui
                 .add_enabled(wizard.can_go_back(), egui::Button::new("Back"))

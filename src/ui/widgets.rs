@@ -257,6 +257,97 @@ pub fn fact_row(ui: &mut Ui, label: &str, value: impl Into<egui::WidgetText>) {
     });
 }
 
+/// Lists at most this long are laid out whole, so that every row is in the
+/// accessibility tree without scrolling; longer ones only near the view.
+pub const LAID_OUT_WHOLE_UP_TO: usize = 50;
+
+/// The heights a long list's rows had when last laid out, at one width.
+#[derive(Clone, Default)]
+struct RowHeights {
+    width: f32,
+    heights: Vec<Option<f32>>,
+    measured_sum: f32,
+    measured: usize,
+}
+
+/// A list that grows with the account (blockers, clients): `row` lays out
+/// row `index`. Long lists lay out only the rows within a screen of the
+/// enclosing scroll area's view, so a frame costs the same for 10 or 10,000
+/// rows; the rest stand in as space of their last measured height (or the
+/// average so far, `estimate` before any). The screen of rows kept either
+/// side lets Tab reach the next row before it scrolls into view.
+pub fn long_list(
+    ui: &mut Ui,
+    id_salt: &str,
+    count: usize,
+    estimate: f32,
+    mut row: impl FnMut(&mut Ui, usize),
+) {
+    if count <= LAID_OUT_WHOLE_UP_TO {
+        for index in 0..count {
+            ui.push_id(index, |ui| row(ui, index));
+        }
+        return;
+    }
+    let id = ui.scope_id().with(id_salt);
+    let width = ui.available_width();
+    let mut rows = ui
+        .ctx()
+        .data_mut(|d| d.remove_temp::<RowHeights>(id))
+        .unwrap_or_default();
+    if rows.heights.len() != count || (rows.width - width).abs() > 0.5 {
+        rows = RowHeights {
+            width,
+            heights: vec![None; count],
+            ..RowHeights::default()
+        };
+    }
+    let gap = ui.spacing().item_spacing.y;
+    let guess = if rows.measured == 0 {
+        estimate
+    } else {
+        rows.measured_sum / rows.measured as f32
+    };
+    let stride = |height: Option<f32>| height.unwrap_or(guess) + gap;
+    let view = ui.clip_rect();
+    let top = ui.cursor().top();
+    let (from, to) = (
+        view.top() - view.height() - top,
+        view.bottom() + view.height() - top,
+    );
+
+    let mut index = 0;
+    let mut y = 0.0;
+    while index < count {
+        let next = y + stride(rows.heights[index]);
+        if next > from {
+            break;
+        }
+        y = next;
+        index += 1;
+    }
+    ui.add_space(y);
+    while index < count && y < to {
+        let height = ui
+            .push_id(index, |ui| row(ui, index))
+            .response
+            .rect
+            .height();
+        match rows.heights[index].replace(height) {
+            Some(old) => rows.measured_sum += height - old,
+            None => {
+                rows.measured_sum += height;
+                rows.measured += 1;
+            }
+        }
+        y += height + gap;
+        index += 1;
+    }
+    let rest: f32 = rows.heights[index..].iter().map(|h| stride(*h)).sum();
+    ui.add_space(rest);
+    ui.ctx().data_mut(|d| d.insert_temp(id, rows));
+}
+
 /// One review item: severity chip, title, why and how. Returns whether the
 /// resolve button was pressed.
 pub fn review_item(ui: &mut Ui, item: &ReviewItem, can_act: bool, resolving: bool) -> bool {

@@ -578,7 +578,11 @@ impl Wizard {
                         None => {}
                     }
                 }
+                let connected = result.is_ok();
                 self.accounts.finish(result);
+                if connected {
+                    return self.retry_failed_loads(now);
+                }
                 Vec::new()
             }
             Event::PendingWorkLoaded { account, result } => {
@@ -897,6 +901,24 @@ impl Wizard {
             }
             Step::Checklist => self.load_clients_if_needed(account),
             _ => Vec::new(),
+        }
+    }
+
+    /// A resumed step starts its loads while the platform is still being
+    /// connected, and a load that ran first failed for that alone: once the
+    /// accounts are listed, the step's failed loads go again.
+    fn retry_failed_loads(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        let failed = match self.progress.step {
+            Step::Review => self.assessment.error().is_some(),
+            Step::Export => self.export_preview.error().is_some(),
+            Step::Checklist => self.clients.error().is_some(),
+            Step::Confirm => self.assessment.error().is_some() || self.clients.error().is_some(),
+            _ => false,
+        };
+        if failed {
+            self.enter_step(now)
+        } else {
+            Vec::new()
         }
     }
 

@@ -611,6 +611,42 @@ fn checklist_counts_the_items_left() {
     assert_eq!(w.next_blocked_reason(), None);
 }
 
+/// Resumed on the checklist, the clients load raced the connection and
+/// lost: once the accounts are listed, it goes again by itself.
+#[test]
+fn loads_that_ran_before_the_connection_go_again_once_connected() {
+    let mut saved = SavedState::default();
+    saved.progress = walk_to(Step::Checklist).progress;
+    let (mut w, effects) = Wizard::resume(saved, now(), testing::profiles());
+    assert!(effects.contains(&Effect::LoadClients {
+        account: "freelancer".into()
+    }));
+    w.handle(
+        Event::ClientsLoaded {
+            account: "freelancer".into(),
+            result: Err("not connected to a platform yet".into()),
+        },
+        now(),
+    );
+    let effects = w.handle(Event::AccountsLoaded(Ok(accounts())), now());
+    assert_eq!(
+        without_save(&effects),
+        vec![Effect::LoadClients {
+            account: "freelancer".into()
+        }]
+    );
+    // Listed again with nothing failed: nothing to load.
+    w.handle(
+        Event::ClientsLoaded {
+            account: "freelancer".into(),
+            result: Ok(Vec::new()),
+        },
+        now(),
+    );
+    let effects = w.handle(Event::AccountsLoaded(Ok(accounts())), now());
+    assert_eq!(without_save(&effects), Vec::<Effect>::new());
+}
+
 #[test]
 fn clients_are_loaded_once_and_retried_after_failure() {
     let mut w = walk_to(Step::Checklist);

@@ -185,7 +185,8 @@ fn clients(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
         ui.label("No one to hand off: the account has no contracts.");
         return;
     }
-    for (index, contact) in contacts.iter().enumerate() {
+    widgets::long_list(ui, "clients", contacts.len(), 30.0, |ui, index| {
+        let contact = &contacts[index];
         let heading = format!(
             "{}{} · {} contract{} · last {}",
             contact.name,
@@ -241,5 +242,5 @@ fn clients(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                     }
                 });
             });
-    }
+    });
 }

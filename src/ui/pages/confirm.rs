@@ -76,8 +76,14 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                         .strong()
                         .color(widgets::danger(ui)),
                 );
-                for item in blockers {
+                for item in blockers.iter().take(STILL_BLOCKING_SHOWN) {
                     ui.label(format!("•  {}", item.title));
+                }
+                // The review lists them all; here a reminder is enough.
+                if let Some(more) = blockers.len().checked_sub(STILL_BLOCKING_SHOWN)
+                    && more > 0
+                {
+                    ui.label(format!("…and {more} more on the pending work page."));
                 }
                 if ui.button("Back to pending work").clicked() {
                     cx.act(Action::GoTo(crate::model::wizard::Step::Review));
@@ -181,3 +187,6 @@ fn close_on_website(
         }
     });
 }
+
+/// How many of the remaining blockers the close page names.
+const STILL_BLOCKING_SHOWN: usize = 10;

@@ -53,17 +53,24 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
                 .strong()
                 .size(16.0),
         );
-        for item in blockers {
-            let resolving = item
-                .resolution
-                .as_ref()
-                .is_some_and(|r| wizard.resolving.contains(r));
-            if widgets::review_item(ui, item, cx.can_act, resolving)
-                && let Some(resolution) = item.resolution.clone()
-            {
-                cx.act(Action::Resolve(resolution));
-            }
-        }
+        widgets::long_list(
+            ui,
+            "blockers",
+            blockers.len(),
+            REVIEW_ITEM_HEIGHT,
+            |ui, index| {
+                let item = blockers[index];
+                let resolving = item
+                    .resolution
+                    .as_ref()
+                    .is_some_and(|r| wizard.resolving.contains(r));
+                if widgets::review_item(ui, item, cx.can_act, resolving)
+                    && let Some(resolution) = item.resolution.clone()
+                {
+                    cx.act(Action::Resolve(resolution));
+                }
+            },
+        );
         ui.add_space(6.0);
     }
     let advisories: Vec<_> = assessment.advisories().collect();
@@ -72,13 +79,23 @@ pub fn ui(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
             .strong()
             .size(16.0),
     );
-    for item in advisories {
-        widgets::review_item(ui, item, false, false);
-    }
+    widgets::long_list(
+        ui,
+        "advisories",
+        advisories.len(),
+        REVIEW_ITEM_HEIGHT,
+        |ui, index| {
+            widgets::review_item(ui, advisories[index], false, false);
+        },
+    );
 }
 
+/// A review card's usual height (title, a line of why, a line of how, a
+/// button): where a long list has not measured its rows yet.
+const REVIEW_ITEM_HEIGHT: f32 = 130.0;
+
 fn recheck_bar(ui: &mut Ui, wizard: &Wizard, cx: &mut PageContext<'_>) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let loading = wizard.assessment.is_loading();
         if ui
             .add_enabled(!loading, egui::Button::new("Re-check"))
