@@ -2,11 +2,11 @@
 //! in neutral words, on which Offboard itself resolves and closes.
 
 use crate::model::account::{AccountKind, PlatformId};
-use crate::model::choices::{ChecklistItem, LeaveReason};
+use crate::model::choices::LeaveReason;
 use crate::model::profile::{
-    AfterCare, ChecklistEntry, ConnectForm, DataLoss, KindProfile, MenuPages, PaymentTiming,
-    PlatformProfile, WebsiteClosing,
+    AfterCare, ConnectForm, KindProfile, MenuPages, PaymentTiming, PlatformProfile, WebsiteClosing,
 };
+use crate::platform::upwork::profile as upwork;
 
 pub static DEMO: PlatformProfile = PlatformProfile {
     id: PlatformId::new("demo"),
@@ -27,7 +27,8 @@ pub static DEMO: PlatformProfile = PlatformProfile {
         weekly_hourly_cycle: true,
         withdrawal_days: 8,
     },
-    checklist: CHECKLIST,
+    // The demo is modelled on Upwork: its menus, checklist and losses.
+    checklist: upwork::CHECKLIST,
     after_care: AfterCare {
         retention: &[
             "Financial records (transactions, invoices, tax forms) are kept for as long as tax \
@@ -46,7 +47,7 @@ pub static DEMO: PlatformProfile = PlatformProfile {
                    and the closing reference on this receipt.",
         data_copy: "The demo keeps no data beyond what Offboard exports.",
     },
-    data_loss: DATA_LOSS,
+    data_loss: upwork::DATA_LOSS,
 };
 
 const KINDS: &[KindProfile] = &[
@@ -114,61 +115,5 @@ const KINDS: &[KindProfile] = &[
                        freelancer account stays open.",
         note: None,
         asks_agency_plan: true,
-    },
-];
-
-const CHECKLIST: &[ChecklistEntry] = &[
-    ChecklistEntry {
-        item: ChecklistItem::WithdrawEarnings,
-        detail: "Withdrawals can take up to 8 business days to arrive; keep the payout method \
-                 until they do.",
-    },
-    ChecklistEntry {
-        item: ChecklistItem::DownloadTaxForms,
-        detail: "Reports › Tax Documents. Whether they stay reachable after closing is unknown.",
-    },
-    ChecklistEntry {
-        item: ChecklistItem::DownloadCertificateOfEarnings,
-        detail: "Reports › Certificate of Earnings (1, 3, 6 or 12 months) and one invoice \
-                 download per month.",
-    },
-    ChecklistEntry {
-        item: ChecklistItem::RemovePaymentMethods,
-        detail: "Settings › Billing & Payments and Get Paid: remove cards, bank accounts and \
-                 PayPal.",
-    },
-    ChecklistEntry {
-        item: ChecklistItem::DisconnectLinkedLogins,
-        detail: "Settings › Password & Security: unlink sign-in providers.",
-    },
-    ChecklistEntry {
-        item: ChecklistItem::UpdateProfileLinks,
-        detail: "A link to a closed profile looks like a dead end to a future client.",
-    },
-];
-
-const DATA_LOSS: &[DataLoss] = &[
-    DataLoss {
-        id: "data:messages",
-        title: "Messages disappear with the account",
-        why: "The platform offers no message export; once closed, conversations and shared \
-              files are out of reach.",
-        how: "Export them in the next step.",
-        kinds: &[],
-    },
-    DataLoss {
-        id: "data:history",
-        title: "Work history, reviews and invoices go too",
-        why: "Your reviews and job history are proof of your track record, and invoices and \
-              tax forms may be needed for years.",
-        how: "Export them in the next step; download tax forms from Reports › Tax Documents.",
-        kinds: &[],
-    },
-    DataLoss {
-        id: "data:clients",
-        title: "Clients lose the way to reach you",
-        why: "Messages on the platform stop working for both sides once you close.",
-        how: "Send farewell notes with your contact details (hand-off step).",
-        kinds: &[AccountKind::Freelancer, AccountKind::Agency],
     },
 ];

@@ -141,7 +141,7 @@ const PAYMENT: PaymentTiming = PaymentTiming {
     withdrawal_days: 8,
 };
 
-const CHECKLIST: &[ChecklistEntry] = &[
+pub(crate) const CHECKLIST: &[ChecklistEntry] = &[
     ChecklistEntry {
         item: ChecklistItem::WithdrawEarnings,
         detail: "Withdrawals can take up to 8 business days to arrive; keep the payout method \
@@ -195,7 +195,7 @@ const AFTER_CARE: AfterCare = AfterCare {
                 Invoices and tax forms: Reports.",
 };
 
-const DATA_LOSS: &[DataLoss] = &[
+pub(crate) const DATA_LOSS: &[DataLoss] = &[
     DataLoss {
         id: "data:messages",
         title: "Messages disappear with the account",
