@@ -3,6 +3,9 @@
 //! receipt and its after-care with its own platform's rules, driven as a
 //! user would, through widgets found by their accessible names.
 
+#[path = "support/ui_app.rs"]
+mod ui_app;
+
 use chrono::{DateTime, TimeZone, Utc};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -16,7 +19,7 @@ use offboard::store::Store;
 use offboard::ui::{DefaultFolders, DialogDone, DialogKind, DialogOutcome, Dialogs, OffboardApp};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use ui_app::settle;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -74,21 +77,6 @@ fn app(state_dir: &Path, exports: &Path) -> OffboardApp {
         Box::new(OneFolder(exports.to_path_buf())),
         folders,
     )
-}
-
-fn settle(h: &mut Harness<'_, OffboardApp>) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        h.run_steps(2);
-        if !h.state().busy() {
-            h.run_steps(3);
-            if !h.state().busy() {
-                return;
-            }
-        }
-        assert!(Instant::now() < deadline, "background work did not finish");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 fn click(h: &mut Harness<'_, OffboardApp>, label: &str) {

@@ -4,6 +4,8 @@
 //! records what the API then reports. (Signing in is walked in
 //! `ui_wizard.rs`; here the key and its tokens are already saved.)
 
+#[path = "support/ui_app.rs"]
+mod ui_app;
 #[path = "support/upwork_server.rs"]
 mod upwork_server;
 
@@ -20,7 +22,7 @@ use offboard::store::Store;
 use offboard::ui::{DefaultFolders, DialogDone, DialogKind, DialogOutcome, Dialogs, OffboardApp};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use ui_app::settle;
 use upwork_server::{Fixture, Size, TOKEN, TestServer};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -39,21 +41,6 @@ impl Dialogs for Prepared {
             DialogKind::CsvFiles => DialogOutcome::Chosen(self.csv_files.clone()),
             DialogKind::SaveAs { .. } => DialogOutcome::Cancelled,
         });
-    }
-}
-
-fn settle(h: &mut Harness<'_, OffboardApp>) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        h.run_steps(2);
-        if !h.state().busy() {
-            h.run_steps(3);
-            if !h.state().busy() {
-                return;
-            }
-        }
-        assert!(Instant::now() < deadline, "background work did not finish");
-        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
