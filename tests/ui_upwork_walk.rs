@@ -265,11 +265,19 @@ fn step_of(h: &Harness<'_, OffboardApp>) -> Step {
     h.state().wizard().step()
 }
 
-/// Upwork from downloaded files, from connect to after-care: files whose
-/// money is all settled and withdrawn; what files cannot show is checked on
-/// the website; the receipt says files cannot see the closing.
+/// Upwork from downloaded files, from connect to after-care, for each kind
+/// of account the files can be from (read from them, or as the user says):
+/// files whose money is all settled and withdrawn; what files cannot show
+/// is checked on the website; the receipt says files cannot see the closing.
 #[test]
-fn an_upwork_freelancer_from_csv_files_walks_from_connect_to_after_care() -> TestResult {
+fn every_upwork_kind_from_csv_files_walks_from_connect_to_after_care() -> TestResult {
+    for kind in [None, Some("Client company owner"), Some("Agency owner")] {
+        csv_walk(kind)?;
+    }
+    Ok(())
+}
+
+fn csv_walk(kind: Option<&str>) -> TestResult {
     let state = tempfile::tempdir()?;
     let exports = tempfile::tempdir()?;
     let csv = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -317,6 +325,12 @@ fn an_upwork_freelancer_from_csv_files_walks_from_connect_to_after_care() -> Tes
     click(&mut h, "Start");
     click(&mut h, "Upwork (downloaded CSV files)");
     click(&mut h, "Add CSV files…");
+    if let Some(kind) = kind {
+        click(&mut h, "Account kind");
+        click(&mut h, kind);
+        h.key_press(egui::Key::Escape);
+        settle(&mut h);
+    }
     let accounts = h
         .state()
         .wizard()
@@ -333,8 +347,15 @@ fn an_upwork_freelancer_from_csv_files_walks_from_connect_to_after_care() -> Tes
         &format!("{} ({})", account.display_name, account.username),
     );
     click(&mut h, "Next");
+    let label = h
+        .state()
+        .wizard()
+        .profile()
+        .kind_label(account.kind)
+        .to_string();
+    assert_eq!(kind.unwrap_or("Freelancer"), label);
     click(&mut h, "Reason for leaving");
-    click(&mut h, "I found work outside the platform");
+    click(&mut h, "I no longer need the account");
     h.key_press(egui::Key::Escape);
     settle(&mut h);
     click(&mut h, "Next");
