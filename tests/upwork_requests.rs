@@ -32,12 +32,14 @@ fn connect(server: &TestServer) -> Result<UpworkPlatform, Box<dyn std::error::Er
     Ok(UpworkPlatform::connect(api, server.fixture().today)?)
 }
 
-/// Every file of an export but the page (it names the export's moment):
-/// path, records and SHA-256.
+/// Path, records and SHA-256 of every file of an export.
+type ExportedFiles = BTreeSet<(String, u64, String)>;
+
+/// Every file of an export but the page (it names the export's moment).
 fn export(
     platform: &UpworkPlatform,
     server: &TestServer,
-) -> Result<BTreeSet<(String, u64, String)>, Box<dyn std::error::Error>> {
+) -> Result<ExportedFiles, Box<dyn std::error::Error>> {
     let account = server.fixture().orgs[0].id.clone();
     let folder = tempfile::tempdir()?;
     let record = export_account(

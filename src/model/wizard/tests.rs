@@ -615,8 +615,10 @@ fn checklist_counts_the_items_left() {
 /// lost: once the accounts are listed, it goes again by itself.
 #[test]
 fn loads_that_ran_before_the_connection_go_again_once_connected() {
-    let mut saved = SavedState::default();
-    saved.progress = walk_to(Step::Checklist).progress;
+    let saved = SavedState {
+        progress: walk_to(Step::Checklist).progress,
+        ..SavedState::default()
+    };
     let (mut w, effects) = Wizard::resume(saved, now(), testing::profiles());
     assert!(effects.contains(&Effect::LoadClients {
         account: "freelancer".into()
