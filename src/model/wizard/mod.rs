@@ -113,12 +113,33 @@ impl Wizard {
             refetch_pending_work: false,
         };
         // A platform this build does not offer (a file from a newer
-        // Offboard): start over on the default one rather than guess.
+        // Offboard): start over on the default one rather than guess, but
+        // never drop a receipt, and say so.
         if profiles.find(&wizard.progress.platform).is_none() {
-            wizard.progress = Progress {
-                platform: profiles.default_profile().id.clone(),
-                ..Progress::default()
-            };
+            let unknown = wizard.progress.platform.clone();
+            let kept_receipt = wizard.progress.receipt.is_some();
+            if !kept_receipt {
+                wizard.progress = Progress {
+                    platform: profiles.default_profile().id.clone(),
+                    ..Progress::default()
+                };
+            }
+            wizard.notice = Some(Notice {
+                kind: NoticeKind::Warning,
+                text: if kept_receipt {
+                    format!(
+                        "The saved progress is from a platform this version of Offboard does \
+                         not know (\"{unknown}\"); its receipt is kept as it is. A newer \
+                         Offboard shows the rest."
+                    )
+                } else {
+                    format!(
+                        "The saved progress is for a platform this version of Offboard does not \
+                         know (\"{unknown}\"), so it starts over; a newer Offboard can carry \
+                         on from the saved file."
+                    )
+                },
+            });
         }
         // A saved step past what the data supports (e.g. a hand-edited file)
         // falls back to the first step that is not complete.

@@ -2213,3 +2213,36 @@ fn the_agency_plan_is_prepared_for_the_close_form() {
     w.apply(Action::EditAgencyPlan(plan.clone()), now());
     assert_eq!(w.saved_state().progress.agency_plan, plan);
 }
+
+/// A saved state naming a platform this build does not offer (from a newer
+/// Offboard) starts over with a notice, but a receipt is never dropped.
+#[test]
+fn a_platform_this_build_does_not_know_starts_over_but_keeps_a_receipt() {
+    let mut saved = walk_to(Step::Checklist).saved_state();
+    saved.progress.platform = crate::model::account::PlatformId::from_text("newer-platform");
+    let (w, _) = Wizard::resume(saved.clone(), now(), testing::profiles());
+    assert_eq!(w.step(), Step::Welcome);
+    assert_eq!(w.progress.platform, testing::DEMO.id);
+    assert!(
+        w.notice.as_ref().is_some_and(
+            |n| n.text.contains("\"newer-platform\"") && n.text.contains("starts over")
+        ),
+        "{:?}",
+        w.notice
+    );
+
+    let mut closed = ready_to_close();
+    closed.closing = true;
+    closed.handle(Event::Closed(Ok((outcome(), None))), now());
+    let mut saved = closed.saved_state();
+    assert!(saved.progress.receipt.is_some());
+    saved.progress.platform = crate::model::account::PlatformId::from_text("newer-platform");
+    let (w, _) = Wizard::resume(saved.clone(), now(), testing::profiles());
+    assert_eq!(w.progress.receipt, saved.progress.receipt);
+    assert_eq!(w.step(), Step::Done);
+    assert!(
+        w.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("receipt is kept"))
+    );
+}
