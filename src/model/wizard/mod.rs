@@ -6,6 +6,7 @@ mod connect;
 mod gate;
 mod messages;
 mod progress;
+mod resume;
 mod runtime;
 mod steps;
 
@@ -112,35 +113,7 @@ impl Wizard {
             notice: None,
             refetch_pending_work: false,
         };
-        // A platform this build does not offer (a file from a newer
-        // Offboard): start over on the default one rather than guess, but
-        // never drop a receipt, and say so.
-        if profiles.find(&wizard.progress.platform).is_none() {
-            let unknown = wizard.progress.platform.clone();
-            let kept_receipt = wizard.progress.receipt.is_some();
-            if !kept_receipt {
-                wizard.progress = Progress {
-                    platform: profiles.default_profile().id.clone(),
-                    ..Progress::default()
-                };
-            }
-            wizard.notice = Some(Notice {
-                kind: NoticeKind::Warning,
-                text: if kept_receipt {
-                    format!(
-                        "The saved progress is from a platform this version of Offboard does \
-                         not know (\"{unknown}\"); its receipt is kept as it is. A newer \
-                         Offboard shows the rest."
-                    )
-                } else {
-                    format!(
-                        "The saved progress is for a platform this version of Offboard does not \
-                         know (\"{unknown}\"), so it starts over; a newer Offboard can carry \
-                         on from the saved file."
-                    )
-                },
-            });
-        }
+        wizard.forget_unknown_platform();
         // A saved step past what the data supports (e.g. a hand-edited file)
         // falls back to the first step that is not complete.
         if wizard.progress.furthest < wizard.progress.step {
@@ -152,25 +125,7 @@ impl Wizard {
         if wizard.progress.receipt.is_some() {
             wizard.progress.step = Step::Done;
         }
-        // The reminder's day has come: the money should have arrived, so
-        // the review is checked again before anything else.
-        if let Some(day) = wizard.progress.reminder
-            && now.date_naive() >= day
-            && wizard.progress.receipt.is_none()
-        {
-            wizard.progress.reminder = None;
-            if wizard.progress.step > Step::Review {
-                wizard.progress.step = Step::Review;
-            }
-            wizard.notice = Some(Notice {
-                kind: NoticeKind::Info,
-                text: format!(
-                    "It is {}, the day you asked to be reminded of: the pending work is checked \
-                     again now.",
-                    day.format("%-d %B %Y")
-                ),
-            });
-        }
+        wizard.remind_if_due(now);
         wizard.accounts.begin();
         let mut effects = vec![wizard.connect_platform()];
         effects.extend(wizard.enter_step(now));

@@ -774,9 +774,8 @@ impl UpworkTokenSource {
     /// so the store is read again first, a newer token there is used as it
     /// is, and only tokens refreshed here are written back.
     fn refresh_locked(&self, state: &mut SourceState, held: Tokens) -> Result<Tokens, AuthError> {
-        // Two processes refreshing at once would trade the same refresh
-        // token twice, and the endpoint retires it after the first: the
-        // second then waits here and finds the first one's tokens stored.
+        // One refresh at a time on the machine: a second Offboard waits, then
+        // finds the first one's tokens stored and uses them.
         let _refreshing = self.store.hold(REFRESH_LOCK);
         let Some(stored) = load_tokens(&self.store, &self.key.client_id)? else {
             // Disconnected elsewhere: nothing to refresh with.
