@@ -35,11 +35,7 @@ impl UpworkPlatform {
             for (call, part) in chunk.iter().zip(parts) {
                 let answer = match part {
                     Some(answer) => answer,
-                    None => {
-                        let answer = self.api.query(&aliased.single, call.clone(), tenant);
-                        self.report(what);
-                        answer?
-                    }
+                    None => self.answer(&aliased.single, call.clone(), tenant, what)?,
                 };
                 answers.push(answer);
             }
@@ -67,11 +63,7 @@ impl UpworkPlatform {
                 }
             }
         }
-        let answer = self
-            .api
-            .query(&aliased.batch, Value::Object(variables), tenant);
-        self.report(what);
-        let answer = match answer {
+        let answer = match self.answer(&aliased.batch, Value::Object(variables), tenant, what) {
             Ok(answer) => answer,
             // A refused document answers with errors and no data, or a 400.
             Err(ApiError::GraphQl { .. } | ApiError::Http { status: 400, .. }) => {

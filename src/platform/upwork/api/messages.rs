@@ -156,11 +156,13 @@ impl UpworkPlatform {
             while !r.cursor.finished {
                 let vars = story_vars(r);
                 let what = format!("Messages: {}", r.room.topic);
-                let answer =
-                    self.api
-                        .query(&queries::ROOM_STORIES, vars.clone(), Some(&account.id));
-                self.report(&what);
-                self.story_page(account, r, answer?, vars)?;
+                let answer = self.answer(
+                    &queries::ROOM_STORIES,
+                    vars.clone(),
+                    Some(&account.id),
+                    &what,
+                )?;
+                self.story_page(account, r, answer, vars)?;
             }
             let messages = &mut r.room.messages;
             messages.sort_by(|a, b| a.sent.cmp(&b.sent).then_with(|| a.id.cmp(&b.id)));

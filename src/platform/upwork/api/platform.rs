@@ -3,7 +3,7 @@
 //! pending-work review is built from the same queries, and GraphQL errors
 //! that came with data are kept as warnings for the user.
 
-use super::client::{ApiError, UpworkApi, is_permission_message};
+use super::client::{Answer, ApiError, UpworkApi, is_permission_message};
 use super::mapping::{self, ContractTotals, at, list, text};
 use super::queries::{self, Query};
 use super::stream::{Cursor, Page, PageGuard, Paged};
@@ -336,6 +336,20 @@ impl UpworkPlatform {
         self.records.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// One query, reported to the progress sink whatever its outcome; the
+    /// errors that came with data are left to the caller.
+    fn answer(
+        &self,
+        query: &Query,
+        variables: Value,
+        tenant: Option<&str>,
+        what: &str,
+    ) -> Result<Answer, ApiError> {
+        let answer = self.api.query(query, variables, tenant);
+        self.report(what);
+        answer
+    }
+
     /// One query; errors that came with data become warnings.
     fn call(
         &self,
@@ -344,9 +358,7 @@ impl UpworkPlatform {
         tenant: Option<&str>,
         what: &str,
     ) -> Result<Value, ApiError> {
-        let answer = self.api.query(query, variables, tenant);
-        self.report(what);
-        let answer = answer?;
+        let answer = self.answer(query, variables, tenant, what)?;
         for error in answer.errors {
             self.warn(data_warning(what, query, &error));
         }
