@@ -41,6 +41,31 @@ pub enum AnswerKind {
 }
 
 impl AnswerKind {
+    /// What an answer of this kind looks like, as typed into the form.
+    pub fn expected(self) -> &'static str {
+        match self {
+            AnswerKind::YesNo => "true or false",
+            AnswerKind::Amount => "an amount such as 120.50",
+            AnswerKind::Date => "a date such as 2026-12-14",
+            AnswerKind::Count => "a whole number such as 2",
+        }
+    }
+
+    /// The answer typed text gives: `Some(None)` for an empty field (the
+    /// answer is cleared), `None` for text that does not read as this kind.
+    pub fn read_draft(self, draft: &str) -> Option<Option<Answer>> {
+        let text = draft.trim();
+        if text.is_empty() {
+            return Some(None);
+        }
+        match self {
+            AnswerKind::Amount => parse_amount(text).map(|_| Some(Answer::Text(text.to_string()))),
+            AnswerKind::Date => parse_date(text).map(|_| Some(Answer::Text(text.to_string()))),
+            AnswerKind::Count => text.parse::<u64>().ok().map(|n| Some(Answer::Count(n))),
+            AnswerKind::YesNo => None,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             AnswerKind::YesNo => "yes/no",
@@ -175,6 +200,8 @@ impl Questionnaire {
                 return Err(AnswerError::Wrong {
                     id: id.clone(),
                     text: question.text.to_string(),
+                    // As an answers file writes them: amounts and dates are
+                    // JSON strings.
                     expected: match question.kind {
                         AnswerKind::YesNo => "true or false",
                         AnswerKind::Amount => "an amount such as \"120.50\"",
@@ -203,24 +230,25 @@ impl Questionnaire {
         let mut items = Vec::new();
         let mut money = Vec::new();
         for rule in self.rules.iter().filter(|r| r.kinds.contains(&kind)) {
-            let amount = match rule.trigger {
+            // What the answer names: an amount, or a count of things.
+            let (amount, count) = match rule.trigger {
                 Trigger::Yes(q) => {
                     if !matches!(answers.get(q), Some(Answer::YesNo(true))) {
                         continue;
                     }
-                    None
+                    (None, None)
                 }
                 Trigger::Future(q) => match date_of(answers.get(q)) {
-                    Some(day) if day > now => None,
+                    Some(day) if day > now => (None, None),
                     _ => continue,
                 },
                 Trigger::Positive(q) => match self.question(q).map(|q| q.kind) {
                     Some(AnswerKind::Amount) => match amount_of(answers.get(q)) {
-                        Some(a) if a.is_positive() => Some(a),
+                        Some(a) if a.is_positive() => (Some(a), None),
                         _ => continue,
                     },
                     _ => match answers.get(q) {
-                        Some(Answer::Count(n)) if *n > 0 => None,
+                        Some(Answer::Count(n)) if *n > 0 => (None, Some(*n)),
                         _ => continue,
                     },
                 },
@@ -246,13 +274,6 @@ impl Questionnaire {
             if let (Some(role), Some(a)) = (rule.money, amount) {
                 money.push((role, a));
             }
-            let count = match rule.trigger {
-                Trigger::Positive(q) => match answers.get(q) {
-                    Some(Answer::Count(n)) => Some(*n),
-                    _ => None,
-                },
-                Trigger::Yes(_) | Trigger::Future(_) => None,
-            };
             let mut why = rule.why.to_string();
             if !rule.confirmed {
                 why.push_str(" (Unconfirmed: the platform's own pages do not say this plainly.)");

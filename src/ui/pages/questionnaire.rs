@@ -3,9 +3,7 @@
 //! model only when they read as what the question asks; a draft that does
 //! not says so next to the field.
 
-use crate::model::questionnaire::{
-    Answer, AnswerKind, Question, Questionnaire, parse_amount, parse_date,
-};
+use crate::model::questionnaire::{Answer, AnswerKind, Question, Questionnaire};
 use crate::model::wizard::{Action, Wizard};
 use crate::ui::app::PageContext;
 use crate::ui::widgets;
@@ -103,7 +101,7 @@ fn answer_row(ui: &mut Ui, wizard: &Wizard, question: &Question, cx: &mut PageCo
             .labelled_by(label.id);
         if edit.changed() {
             ui.data_mut(|d| d.insert_temp(id, draft.clone()));
-            if let Some(answer) = read(question.kind, &draft) {
+            if let Some(answer) = question.kind.read_draft(&draft) {
                 cx.act(Action::Answer {
                     question: question.id.to_string(),
                     answer,
@@ -116,29 +114,13 @@ fn answer_row(ui: &mut Ui, wizard: &Wizard, question: &Question, cx: &mut PageCo
                 .small(),
         );
     });
-    if read(question.kind, &draft).is_none() {
-        let expected = match question.kind {
-            AnswerKind::Amount => "an amount such as 120.50",
-            AnswerKind::Date => "a date such as 2026-12-14",
-            _ => "a whole number such as 2",
-        };
+    if question.kind.read_draft(&draft).is_none() {
         ui.label(
-            RichText::new(format!("Write {expected}; this answer is not used yet."))
-                .color(widgets::danger(ui)),
+            RichText::new(format!(
+                "Write {}; this answer is not used yet.",
+                question.kind.expected()
+            ))
+            .color(widgets::danger(ui)),
         );
-    }
-}
-
-/// The answer a draft gives: `Some(None)` clears it, `None` does not read.
-fn read(kind: AnswerKind, draft: &str) -> Option<Option<Answer>> {
-    let text = draft.trim();
-    if text.is_empty() {
-        return Some(None);
-    }
-    match kind {
-        AnswerKind::Amount => parse_amount(text).map(|_| Some(Answer::Text(text.to_string()))),
-        AnswerKind::Date => parse_date(text).map(|_| Some(Answer::Text(text.to_string()))),
-        AnswerKind::Count => text.parse::<u64>().ok().map(|n| Some(Answer::Count(n))),
-        AnswerKind::YesNo => None,
     }
 }
