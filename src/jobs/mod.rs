@@ -9,7 +9,6 @@ use crate::model::account::PlatformId;
 use crate::model::closing::receipt_text;
 use crate::model::closure_check::ClosureCheck;
 use crate::model::handoff::contacts_from_contracts;
-use crate::model::profile::ConnectForm;
 use crate::model::review::{AccountChange, ChangeKind, ClosureOutcome};
 use crate::model::wizard::SourceSettings;
 use crate::model::wizard::{Effect, Event, FetchStatus, Receipt, SavedState, VerifyOutcome};
@@ -657,12 +656,10 @@ fn connect(
 ) -> Result<Vec<crate::model::account::AccountSummary>, String> {
     let mut guard = write_platform(&cx.platform);
     let current = guard.as_ref().map(|p| p.id());
-    // Sources built from what the user gives (files, answers) are rebuilt
-    // every time: it may have changed.
-    let given = matches!(
-        registry::profiles().get(&connection.platform).connect,
-        ConnectForm::Files | ConnectForm::Questionnaire(_)
-    );
+    let given = registry::profiles()
+        .get(&connection.platform)
+        .connect
+        .given_by_user();
     if current.as_ref() != Some(&connection.platform) || given {
         *guard = None;
         *guard = Some((cx.make_platform)(connection).map_err(|e| e.to_string())?);

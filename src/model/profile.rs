@@ -45,6 +45,15 @@ pub enum ConnectForm {
     Questionnaire(&'static Questionnaire),
 }
 
+impl ConnectForm {
+    /// Whether the source is built from what the user gives (files,
+    /// answers), which may change between two looks: it is opened again
+    /// each time rather than kept.
+    pub fn given_by_user(self) -> bool {
+        matches!(self, ConnectForm::Files | ConnectForm::Questionnaire(_))
+    }
+}
+
 /// One account kind on one platform.
 #[derive(Debug)]
 pub struct KindProfile {

@@ -323,11 +323,12 @@ pub fn assess(profile: &PlatformProfile, work: &PendingWork, now: DateTime<Utc>)
     };
     let page = &kind_profile.pages;
     let timing = &profile.payment;
+    let after_hold = |t| later(t, Duration::days(timing.hold_days));
     let hourly_release = |t| {
         if timing.weekly_hourly_cycle {
             hourly_available_on(t)
         } else {
-            later(t, Duration::days(timing.hold_days))
+            after_hold(t)
         }
     };
     let mut items = Vec::new();
@@ -362,7 +363,7 @@ pub fn assess(profile: &PlatformProfile, work: &PendingWork, now: DateTime<Utc>)
                 }),
             });
             // Released escrow is a manual payment with the platform's hold.
-            earliest = earliest.max(later(now, Duration::days(timing.hold_days)));
+            earliest = earliest.max(after_hold(now));
         }
     }
 
@@ -534,8 +535,7 @@ pub fn assess(profile: &PlatformProfile, work: &PendingWork, now: DateTime<Utc>)
         });
     }
     if b.pending.is_positive() {
-        let on = release_on(PaymentStatus::Pending)
-            .unwrap_or_else(|| later(now, Duration::days(timing.hold_days)));
+        let on = release_on(PaymentStatus::Pending).unwrap_or_else(|| after_hold(now));
         earliest = earliest.max(on);
         items.push(ReviewItem {
             id: "money:pending".into(),

@@ -190,10 +190,7 @@ impl Wizard {
         self.manual_checks = None;
         // Sources whose accounts come from what the user gives (files,
         // answers) list them again; the others did not change.
-        if !matches!(
-            self.profile().connect,
-            ConnectForm::Files | ConnectForm::Questionnaire(_)
-        ) {
+        if !self.profile().connect.given_by_user() {
             return Vec::new();
         }
         self.accounts.begin();
