@@ -3,9 +3,7 @@
 
 use crate::model::account::{AccountKind, PlatformId};
 use crate::model::choices::LeaveReason;
-use crate::model::profile::{
-    AfterCare, ConnectForm, KindProfile, MenuPages, PaymentTiming, PlatformProfile, WebsiteClosing,
-};
+use crate::model::profile::{AfterCare, ConnectForm, KindProfile, PlatformProfile, WebsiteClosing};
 use crate::platform::upwork::profile as upwork;
 
 pub static DEMO: PlatformProfile = PlatformProfile {
@@ -17,17 +15,9 @@ pub static DEMO: PlatformProfile = PlatformProfile {
     connect: ConnectForm::Offline,
     acts_itself: true,
     kinds: KINDS,
-    payment: PaymentTiming {
-        in_review_why: "Hourly earnings stay in the client's review window and cannot be \
-                        withdrawn until {date}. Closing before then forfeits your access to \
-                        them.",
-        pending_why: "Approved milestone and bonus payments are held for 5 days; this money \
-                      is released on {date}.",
-        hold_days: 5,
-        weekly_hourly_cycle: true,
-        withdrawal_days: 8,
-    },
-    // The demo is modelled on Upwork: its menus, checklist and losses.
+    // The demo is modelled on Upwork: its money timing, menus, checklist
+    // and losses.
+    payment: upwork::PAYMENT,
     checklist: upwork::CHECKLIST,
     after_care: AfterCare {
         retention: &[
@@ -54,15 +44,7 @@ const KINDS: &[KindProfile] = &[
     KindProfile {
         kind: AccountKind::Freelancer,
         label: "Freelancer",
-        pages: MenuPages {
-            contracts: "My Jobs › All Contracts",
-            proposals: "Find Work › My Proposals",
-            offers: "Find Work › My Proposals › Offers",
-            job_posts: "Jobs › My Jobs",
-            team: "Settings › Members & Permissions",
-            money: "Reports › Overview and Settings › Get Paid",
-            disputes: "Contract page › Dispute",
-        },
+        pages: upwork::FREELANCER_PAGES,
         reasons: LeaveReason::WORKING,
         closing: WebsiteClosing {
             url: "https://demo-platform.example/settings/account",
@@ -76,15 +58,7 @@ const KINDS: &[KindProfile] = &[
     KindProfile {
         kind: AccountKind::Client,
         label: "Client company owner",
-        pages: MenuPages {
-            contracts: "Hires › Contracts",
-            proposals: "Jobs › My Jobs",
-            offers: "Hires › Offers",
-            job_posts: "Jobs › My Jobs › Close job",
-            team: "Settings › Members & Permissions",
-            money: "Settings › Billing & Payments",
-            disputes: "Contract page › Dispute",
-        },
+        pages: upwork::CLIENT_PAGES,
         reasons: LeaveReason::HIRING,
         closing: WebsiteClosing {
             url: "https://demo-platform.example/settings/account",
@@ -97,15 +71,7 @@ const KINDS: &[KindProfile] = &[
     KindProfile {
         kind: AccountKind::Agency,
         label: "Agency owner",
-        pages: MenuPages {
-            contracts: "Agency Dashboard › Contracts",
-            proposals: "Find Work › My Proposals (agency)",
-            offers: "Find Work › Offers (agency)",
-            job_posts: "Jobs › My Jobs",
-            team: "Agency Profile › Members",
-            money: "Reports › Agency Financials › Get Paid",
-            disputes: "Contract page › Dispute",
-        },
+        pages: upwork::AGENCY_PAGES,
         reasons: LeaveReason::AGENCY,
         closing: WebsiteClosing {
             url: "https://demo-platform.example/agency/settings",

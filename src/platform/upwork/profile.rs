@@ -51,15 +51,7 @@ const KINDS: &[KindProfile] = &[
     KindProfile {
         kind: AccountKind::Freelancer,
         label: "Freelancer",
-        pages: MenuPages {
-            contracts: "My Jobs › All Contracts",
-            proposals: "Find Work › My Proposals",
-            offers: "Find Work › My Proposals › Offers",
-            job_posts: "Jobs › My Jobs",
-            team: "Settings › Members & Permissions",
-            money: "Reports › Overview and Settings › Get Paid",
-            disputes: "Contract page › Dispute",
-        },
+        pages: FREELANCER_PAGES,
         reasons: LeaveReason::WORKING,
         closing: WebsiteClosing {
             url: "https://www.upwork.com/freelancers/settings/contactInfo",
@@ -78,15 +70,7 @@ const KINDS: &[KindProfile] = &[
     KindProfile {
         kind: AccountKind::Client,
         label: "Client company owner",
-        pages: MenuPages {
-            contracts: "Hires › Contracts",
-            proposals: "Jobs › My Jobs",
-            offers: "Hires › Offers",
-            job_posts: "Jobs › My Jobs › Close job",
-            team: "Settings › Members & Permissions",
-            money: "Settings › Billing & Payments",
-            disputes: "Contract page › Dispute",
-        },
+        pages: CLIENT_PAGES,
         reasons: LeaveReason::HIRING,
         closing: WebsiteClosing {
             url: "https://www.upwork.com/ab/account-security/settings",
@@ -103,15 +87,7 @@ const KINDS: &[KindProfile] = &[
     KindProfile {
         kind: AccountKind::Agency,
         label: "Agency owner",
-        pages: MenuPages {
-            contracts: "Agency Dashboard › Contracts",
-            proposals: "Find Work › My Proposals (agency)",
-            offers: "Find Work › Offers (agency)",
-            job_posts: "Jobs › My Jobs",
-            team: "Agency Profile › Members",
-            money: "Reports › Agency Financials › Get Paid",
-            disputes: "Contract page › Dispute",
-        },
+        pages: AGENCY_PAGES,
         reasons: LeaveReason::AGENCY,
         closing: WebsiteClosing {
             url: "https://www.upwork.com/agencies/settings",
@@ -131,7 +107,38 @@ const KINDS: &[KindProfile] = &[
     },
 ];
 
-const PAYMENT: PaymentTiming = PaymentTiming {
+/// Where each kind resolves things in Upwork's menus.
+pub(crate) const FREELANCER_PAGES: MenuPages = MenuPages {
+    contracts: "My Jobs › All Contracts",
+    proposals: "Find Work › My Proposals",
+    offers: "Find Work › My Proposals › Offers",
+    job_posts: "Jobs › My Jobs",
+    team: "Settings › Members & Permissions",
+    money: "Reports › Overview and Settings › Get Paid",
+    disputes: "Contract page › Dispute",
+};
+
+pub(crate) const CLIENT_PAGES: MenuPages = MenuPages {
+    contracts: "Hires › Contracts",
+    proposals: "Jobs › My Jobs",
+    offers: "Hires › Offers",
+    job_posts: "Jobs › My Jobs › Close job",
+    team: "Settings › Members & Permissions",
+    money: "Settings › Billing & Payments",
+    disputes: "Contract page › Dispute",
+};
+
+pub(crate) const AGENCY_PAGES: MenuPages = MenuPages {
+    contracts: "Agency Dashboard › Contracts",
+    proposals: "Find Work › My Proposals (agency)",
+    offers: "Find Work › Offers (agency)",
+    job_posts: "Jobs › My Jobs",
+    team: "Agency Profile › Members",
+    money: "Reports › Agency Financials › Get Paid",
+    disputes: "Contract page › Dispute",
+};
+
+pub(crate) const PAYMENT: PaymentTiming = PaymentTiming {
     in_review_why: "Hourly earnings stay in the client's review window and cannot be withdrawn \
                     until {date}. Closing before then forfeits your access to them.",
     pending_why: "Approved milestone and bonus payments are held for 5 days; this money is \
