@@ -20,7 +20,7 @@ use offboard::platform::upwork::auth::{self, ApiKey, OAuthEndpoints, Tokens};
 use offboard::platform::upwork::secrets::{Secret, SecretStore};
 use offboard::store::Store;
 use offboard::ui::{DefaultFolders, DialogDone, DialogKind, DialogOutcome, Dialogs, OffboardApp};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use ui_app::settle;
 use upwork_server::{Fixture, Size, TOKEN, TestServer};
@@ -42,6 +42,56 @@ impl Dialogs for Prepared {
             DialogKind::SaveAs { .. } => DialogOutcome::Cancelled,
         });
     }
+}
+
+/// The app on `state_dir` with the given API access and clock, every
+/// folder dialog answered with `exports` and the CSV dialog with
+/// `csv_files`, started and settled.
+fn started(
+    api: jobs::ApiAccess,
+    clock: Clock,
+    state_dir: &Path,
+    exports: &Path,
+    csv_files: Vec<PathBuf>,
+) -> Harness<'static, OffboardApp> {
+    let jobs = Jobs::new(
+        jobs::default_platforms(clock.clone(), api.clone()),
+        api,
+        Some(Store::new(state_dir)),
+        clock,
+    );
+    let folders = DefaultFolders {
+        home: Some(exports.to_path_buf()),
+        documents: Some(exports.to_path_buf()),
+        downloads: None,
+    };
+    let app = OffboardApp::new(
+        offboard::store::Loaded::Fresh,
+        jobs,
+        Box::new(Prepared {
+            folder: exports.to_path_buf(),
+            csv_files,
+        }),
+        folders,
+    );
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1120.0, 2400.0))
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |_cc| app);
+    settle(&mut h);
+    h
+}
+
+/// The close page's last two moves: the username, then Close account.
+fn type_username_and_close(h: &mut Harness<'_, OffboardApp>, username: &str) {
+    let field = format!("Type the username \"{username}\" to confirm");
+    h.get_by_role_and_label(Role::TextInput, &field).focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, &field)
+        .type_text(username);
+    h.run_steps(2);
+    settle(h);
+    click(h, "Close account");
 }
 
 fn click(h: &mut Harness<'_, OffboardApp>, label: &str) {
@@ -128,31 +178,7 @@ fn api_walk(index: usize) -> TestResult {
     );
     api.api_base = Some(graphql.url.clone());
     let clock: Clock = Arc::new(now);
-    let jobs = Jobs::new(
-        jobs::default_platforms(clock.clone(), api.clone()),
-        api,
-        Some(Store::new(state.path())),
-        clock,
-    );
-    let folders = DefaultFolders {
-        home: Some(exports.path().to_path_buf()),
-        documents: Some(exports.path().to_path_buf()),
-        downloads: None,
-    };
-    let app = OffboardApp::new(
-        offboard::store::Loaded::Fresh,
-        jobs,
-        Box::new(Prepared {
-            folder: exports.path().to_path_buf(),
-            csv_files: Vec::new(),
-        }),
-        folders,
-    );
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1120.0, 2400.0))
-        .with_theme(egui::Theme::Light)
-        .build_eframe(move |_cc| app);
-    settle(&mut h);
+    let mut h = started(api, clock, state.path(), exports.path(), Vec::new());
     click(&mut h, "Start");
     click(&mut h, "Upwork (with your API key)");
     let accounts = h
@@ -232,14 +258,7 @@ fn api_walk(index: usize) -> TestResult {
         );
     }
     click(&mut h, "I have closed the account on Upwork's website");
-    let field = format!("Type the username \"{}\" to confirm", freelancer.username);
-    h.get_by_role_and_label(Role::TextInput, &field).focus();
-    h.run_steps(1);
-    h.get_by_role_and_label(Role::TextInput, &field)
-        .type_text(&freelancer.username);
-    h.run_steps(2);
-    settle(&mut h);
-    click(&mut h, "Close account");
+    type_username_and_close(&mut h, &freelancer.username);
     assert_eq!(step_of(&h), Step::Done);
 
     // After-care: Upwork's retention and recovery; the receipt records what
@@ -297,31 +316,7 @@ fn csv_walk(kind: Option<&str>) -> TestResult {
             .single()
             .unwrap_or_default()
     });
-    let jobs = Jobs::new(
-        jobs::default_platforms(clock.clone(), api.clone()),
-        api,
-        Some(Store::new(state.path())),
-        clock,
-    );
-    let folders = DefaultFolders {
-        home: Some(exports.path().to_path_buf()),
-        documents: Some(exports.path().to_path_buf()),
-        downloads: None,
-    };
-    let app = OffboardApp::new(
-        offboard::store::Loaded::Fresh,
-        jobs,
-        Box::new(Prepared {
-            folder: exports.path().to_path_buf(),
-            csv_files: vec![csv],
-        }),
-        folders,
-    );
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1120.0, 2400.0))
-        .with_theme(egui::Theme::Light)
-        .build_eframe(move |_cc| app);
-    settle(&mut h);
+    let mut h = started(api, clock, state.path(), exports.path(), vec![csv]);
     click(&mut h, "Start");
     click(&mut h, "Upwork (downloaded CSV files)");
     click(&mut h, "Add CSV files…");
@@ -381,14 +376,7 @@ fn csv_walk(kind: Option<&str>) -> TestResult {
     click(&mut h, "Next");
     assert_eq!(step_of(&h), Step::Confirm);
     click(&mut h, "I have closed the account on Upwork's website");
-    let field = format!("Type the username \"{}\" to confirm", account.username);
-    h.get_by_role_and_label(Role::TextInput, &field).focus();
-    h.run_steps(1);
-    h.get_by_role_and_label(Role::TextInput, &field)
-        .type_text(&account.username);
-    h.run_steps(2);
-    settle(&mut h);
-    click(&mut h, "Close account");
+    type_username_and_close(&mut h, &account.username);
     assert_eq!(step_of(&h), Step::Done);
     h.get_by_label("Your account is closed");
     h.get_by_label("What Upwork keeps");
