@@ -22,7 +22,7 @@ use crate::store::{Store, write_atomically};
 use chrono::{DateTime, Utc};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -184,6 +184,11 @@ struct Context {
     api: ApiAccess,
     clock: Clock,
     running: Arc<AtomicUsize>,
+    /// The order connects were asked in, and the newest one built: a
+    /// connect overtaken on its way (the user typed again) must not put its
+    /// older files or answers back.
+    connects_asked: Arc<AtomicU64>,
+    connect_built: Arc<AtomicU64>,
 }
 
 impl Context {
@@ -261,6 +266,8 @@ impl Jobs {
             api,
             clock,
             running: Arc::new(AtomicUsize::new(0)),
+            connects_asked: Arc::new(AtomicU64::new(0)),
+            connect_built: Arc::new(AtomicU64::new(0)),
         };
         let store_warning = store
             .as_ref()
@@ -321,13 +328,14 @@ impl Jobs {
                 sources,
             } => {
                 let failed = |message| Event::AccountsLoaded(Err(message));
+                let order = self.context.connects_asked.fetch_add(1, Ordering::SeqCst) + 1;
                 self.spawn("offboard-connect", failed, move |cx| {
                     let connection = Connection {
                         platform,
                         changes: &changes,
                         sources: &sources,
                     };
-                    let result = connect(&cx, &connection);
+                    let result = connect(&cx, &connection, order);
                     cx.send(Event::AccountsLoaded(result));
                 });
             }
@@ -650,19 +658,25 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "a panic without a message".into())
 }
 
+/// Builds the platform `connection` names (the `order`-th connect asked
+/// for) and lists its accounts. Workers may run connects out of order: one
+/// overtaken by a newer connect leaves the newer platform in place.
 fn connect(
     cx: &Context,
     connection: &Connection<'_>,
+    order: u64,
 ) -> Result<Vec<crate::model::account::AccountSummary>, String> {
     let mut guard = write_platform(&cx.platform);
+    let overtaken = cx.connect_built.load(Ordering::SeqCst) > order;
     let current = guard.as_ref().map(|p| p.id());
     let given = registry::profiles()
         .get(&connection.platform)
         .connect
         .given_by_user();
-    if current.as_ref() != Some(&connection.platform) || given {
+    if !overtaken && (current.as_ref() != Some(&connection.platform) || given) {
         *guard = None;
         *guard = Some((cx.make_platform)(connection).map_err(|e| e.to_string())?);
+        cx.connect_built.store(order, Ordering::SeqCst);
     }
     match guard.as_ref() {
         Some(p) => p.accounts().map_err(|e| e.to_string()),

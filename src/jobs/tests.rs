@@ -233,3 +233,47 @@ fn a_failed_check_after_closing_is_never_called_verified() -> Result<(), Platfor
     );
     Ok(())
 }
+
+/// Connect workers can run out of order when the user types faster than
+/// they finish: one overtaken by a newer connect must not put its older
+/// answers back.
+#[test]
+fn a_connect_overtaken_by_a_newer_one_leaves_the_newer_platform()
+-> Result<(), Box<dyn std::error::Error>> {
+    use crate::platform::fiverr::FIVERR;
+    use crate::platform::guided::GuidedPlatform;
+    let dir = tempfile::tempdir()?;
+    let factory: PlatformFactory = Arc::new(|c: &Connection<'_>| {
+        let platform =
+            GuidedPlatform::new(&FIVERR, &c.sources.username, &c.sources.answers, now())?;
+        Ok(Box::new(platform) as Box<dyn Platform>)
+    });
+    let jobs = Jobs::new(
+        factory,
+        ApiAccess::system(dir.path().to_path_buf()),
+        None,
+        Arc::new(now),
+    );
+    let as_user = |name: &str| SourceSettings {
+        username: name.into(),
+        ..SourceSettings::default()
+    };
+    let (older, newer) = (as_user("older"), as_user("newer"));
+    let ask = |sources: &SourceSettings, order| {
+        let connection = Connection {
+            platform: FIVERR.id.clone(),
+            changes: &[],
+            sources,
+        };
+        connect(&jobs.context, &connection, order)
+    };
+    let names = |listed: Vec<crate::model::account::AccountSummary>| {
+        listed.into_iter().map(|a| a.username).collect::<Vec<_>>()
+    };
+    assert_eq!(names(ask(&newer, 2)?), ["newer", "newer"]);
+    // The first one asked arrives last: the newer platform stays.
+    assert_eq!(names(ask(&older, 1)?), ["newer", "newer"]);
+    // Asked after it, the same answers are built.
+    assert_eq!(names(ask(&older, 3)?), ["older", "older"]);
+    Ok(())
+}
